@@ -1,0 +1,74 @@
+"""The ``mulu`` command line. Each subcommand lives in ``mulu.commands.<name>``.
+
+A command module provides ``HELP`` (one line, Chinese), ``add_arguments(parser)`` and
+``run(args) -> int`` (0 success, 1 problems found, 2 usage error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .project import ProjectNotFound, find_root
+
+# Subcommand name -> module under mulu.commands (imported only when used, so
+# `mulu validate` does not pay for pandas or mkdocs).
+COMMANDS: dict[str, str] = {
+    "validate": "validate",
+    "build": "build",
+    "serve": "serve",
+    "diff": "diff",
+    "new": "new",
+    "fmt": "fmt",
+    "check-owners": "check_owners",
+    "import": "import_",
+    "export": "export",
+    "stats": "stats",
+    "synth": "synth",
+}
+
+
+def _available() -> dict[str, object]:
+    mods = {}
+    for name, module in COMMANDS.items():
+        try:
+            mods[name] = importlib.import_module(f"mulu.commands.{module}")
+        except ModuleNotFoundError as err:
+            if err.name != f"mulu.commands.{module}":
+                raise
+    return mods
+
+
+def resolve_root(value: str | None) -> Path:
+    """The project root from ``--root`` or the current directory (searching upwards)."""
+    return find_root(Path(value) if value else Path.cwd())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``mulu`` console script."""
+    parser = argparse.ArgumentParser(prog="mulu", description="mulu（目录）：职业技能培训目录清单的校验、构建与发布工具。")
+    parser.add_argument("--root", help="项目目录（含 registry/ 和 schemas/）；默认从当前目录向上查找。")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    for name, module in _available().items():
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP)  # type: ignore[attr-defined]
+        module.add_arguments(p)  # type: ignore[attr-defined]
+        p.set_defaults(_run=module.run)  # type: ignore[attr-defined]
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args))
+    except ProjectNotFound as err:
+        print(f"错误：在 {err} 及其上级目录中找不到 registry/config.yml。请在项目目录中运行，或用 --root 指定项目目录。",
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

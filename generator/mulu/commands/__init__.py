@@ -1,0 +1,1 @@
+"""Subcommands of the ``mulu`` CLI, one module each."""

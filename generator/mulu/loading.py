@@ -1,0 +1,273 @@
+"""Safe loading of registry YAML files, keeping the position of every value.
+
+PyYAML's C parser builds the node tree; we turn nodes into plain data ourselves so that
+we can record line/column for every value and refuse anything that is not plain data:
+tags, anchors/aliases (and so alias-expansion bombs), duplicate keys, non-UTF-8 bytes,
+oversized files. Nothing here raises on bad input: problems are returned as values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from .problems import Problem
+
+try:  # The C loader is ~10x faster; fall back so a pure-Python PyYAML still works.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 40
+FieldPath = tuple[str | int, ...]
+
+_TAG = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML file: its data and where each value was written (1-based)."""
+
+    file: str
+    data: Any
+    positions: dict[FieldPath, tuple[int, int]] = field(repr=False)
+
+    def position(self, path: FieldPath) -> tuple[int | None, int | None]:
+        """Line and column of ``path``, or of its nearest written ancestor."""
+        while True:
+            if path in self.positions:
+                return self.positions[path]
+            if not path:
+                return (None, None)
+            path = path[:-1]
+
+
+def field_name(path: FieldPath) -> str:
+    """``('levels', 0, 'hours')`` -> ``levels[0].hours``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+_SYNTAX_HINTS = [
+    ("mapping values are not allowed", "这里不应出现冒号“:”。如果值本身含有冒号，请给整个值加上英文引号；否则请检查缩进。"),
+    ("could not find expected ':'", "缺少冒号“:”，或者上一行的引号没有闭合。字段应写成“字段名: 值”（冒号后有一个空格）。"),
+    ("did not find expected key", "缩进不一致：同一层的字段必须对齐，请检查这一行和上一行的缩进。"),
+    ("expected <block end>", "缩进不一致：同一层的字段必须对齐，请检查这一行和上一行的缩进。"),
+    ("found unexpected end of stream", "引号没有闭合：请检查这一行附近成对的引号。"),
+    ("while scanning a quoted scalar", "引号没有闭合：请检查这一行附近成对的引号。"),
+    ("found undefined alias", "不允许使用锚点和别名（& 和 *）；如果值以 * 或 & 开头，请给整个值加上英文引号。"),
+    ("found character that cannot start any token", "这个字符不能出现在值的开头（例如 @ 或 `），请给整个值加上英文引号。"),
+]
+
+
+def _syntax_problem(file: str, source: str, err: yaml.YAMLError) -> Problem:
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    col = mark.column + 1 if mark is not None else None
+    text = str(getattr(err, "problem", "") or err)
+    context = str(getattr(err, "context", "") or "")
+    hint = next((h for key, h in _SYNTAX_HINTS if key in text or key in context), None)
+    lines = source.splitlines()
+    if line is not None and line <= len(lines) and "\t" in lines[line - 1]:
+        hint = "不能用 Tab 键缩进，请全部改用空格。"
+    message = f"YAML 语法错误：{hint or '请检查这一行及上一行的缩进、冒号和引号。'}（解析器原文：{text}）"
+    return Problem(file, line, col, "", message, "yaml.syntax")
+
+
+class _Builder:
+    """Turns a composed node tree into plain data, recording positions and problems."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.positions: dict[FieldPath, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self._seen: set[int] = set()
+        self._constructor = SafeConstructor()
+
+    def _problem(self, node: yaml.Node, path: FieldPath, message: str, rule: str) -> None:
+        # Prefer where the field's key was written: that is the line an editor looks at.
+        line, col = self.positions.get(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        self.problems.append(Problem(self.file, line, col, field_name(path), message, rule))
+
+    def build(self, node: yaml.Node, path: FieldPath, depth: int = 0) -> Any:
+        if id(node) in self._seen:
+            # The composer hands back the very same node for an alias: refusing reuse
+            # refuses alias expansion (and so "billion laughs") outright.
+            self._problem(node, path, "不允许使用锚点和别名（& 和 *）：请把内容直接写出来。", "yaml.alias")
+            return None
+        self._seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self._problem(node, path, f"嵌套层数超过 {MAX_DEPTH} 层：请简化结构。", "yaml.depth")
+            return None
+        if node.tag not in _PLAIN_TAGS:
+            self._problem(node, path, f"不允许使用 YAML 标签 {node.tag.replace(_TAG, '!!')}：记录只能包含普通文本、数字、"
+                          "列表和键值对；请删除这个标签。", "yaml.tag")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            out = []
+            for i, item in enumerate(node.value):
+                self.positions[path + (i,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
+                out.append(self.build(item, path + (i,), depth + 1))
+            return out
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: FieldPath, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                self._problem(key_node, path, "字段名必须是普通文本。", "yaml.key")
+                continue
+            key = key_node.value
+            child = path + (key,)
+            if key in out:
+                first = self.positions[child][0]
+                self._problem(key_node, child, f"字段“{key}”重复出现（第一次在第 {first} 行）：请删除或合并其中一个。",
+                              "yaml.duplicate_key")
+                continue
+            self.positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, child, depth + 1)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _TAG + "str" or tag == _TAG + "timestamp":
+            # Dates stay as written ("2024-03-01") so the schema checks them as text.
+            return node.value
+        constructor = self._constructor.yaml_constructors[tag]
+        return constructor(self._constructor, node)
+
+
+def parse_text(text: str, file: str) -> tuple[Document | None, list[Problem]]:
+    """Parse YAML ``text`` into a :class:`Document`, or return why it cannot be."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as err:
+        return None, [_syntax_problem(file, text, err)]
+    if node is None:
+        return None, [Problem(file, 1, 1, "", "文件是空的（或只有注释）：请填写记录内容，可用 `mulu new` 生成模板。", "file.empty")]
+    if not isinstance(node, yaml.MappingNode):
+        return None, [Problem(file, node.start_mark.line + 1, node.start_mark.column + 1, "",
+                              "文件的最外层必须是“字段名: 值”形式的键值对，而不是列表或单个值。", "yaml.top_level")]
+    builder = _Builder(file)
+    data = builder.build(node, ())
+    positions = builder.positions
+    positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if builder.problems:
+        return None, builder.problems
+    return Document(file, data, positions), []
+
+
+def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """Decode UTF-8 (with or without BOM); explain GBK files instead of failing."""
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        try:
+            raw.decode("gb18030")
+            hint = "文件看起来是 GBK/GB18030 编码；请用“另存为”选择 UTF-8 编码后重新保存。"
+        except UnicodeDecodeError:
+            hint = "请用文本编辑器以 UTF-8 编码重新保存。"
+        return None, [Problem(file, line, None, "", f"文件不是 UTF-8 编码（第 {err.start + 1} 个字节无法识别）：{hint}",
+                              "file.encoding")]
+
+
+def load_file(path: Path, file: str) -> tuple[Document | None, list[Problem]]:
+    """Read and parse one YAML file; ``file`` is the name used in problems."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [Problem(file, None, None, "", f"文件过大（{size // 1024} KiB，上限 1024 KiB）："
+                                  "一个文件只放一条记录，请拆分或精简内容。", "file.size")]
+        raw = path.read_bytes()
+    except OSError as err:
+        return None, [Problem(file, None, None, "", f"无法读取文件：{err.strerror}。", "file.read")]
+    text, problems = decode(raw, file)
+    if text is None:
+        return None, problems
+    if "\x00" in text:
+        return None, [Problem(file, None, None, "", "文件含有空字符（\\0），不是文本文件。", "file.binary")]
+    return parse_text(text, file)
+
+
+_ID_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def record_id_from_filename(path: Path) -> str:
+    """A record's id is its file name without ``.yml``."""
+    return path.name[: -len(".yml")] if path.name.endswith(".yml") else path.stem
+
+
+REFERENCE_FILES = ("regions", "occupations", "levels")
+
+
+@dataclass
+class LoadedTree:
+    """Every file of a registry, parsed; files that could not be parsed are in ``problems``."""
+
+    root: Path
+    config: Document | None
+    reference: dict[str, Document]
+    records: dict[str, list[Document]]
+    problems: list[Problem]
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def load_tree(root: Path, kinds: list[str]) -> LoadedTree:
+    """Parse ``registry/config.yml``, ``registry/reference/*`` and every record under ``root``."""
+    registry = root / "registry"
+    problems: list[Problem] = []
+
+    def load(path: Path) -> Document | None:
+        doc, found = load_file(path, _rel(root, path))
+        problems.extend(found)
+        return doc
+
+    config_path = registry / "config.yml"
+    config = None
+    if config_path.is_file():
+        config = load(config_path)
+    else:
+        problems.append(Problem(_rel(root, config_path) if config_path.is_relative_to(root) else str(config_path),
+                                None, None, "", "找不到目录设置文件 registry/config.yml：请确认在项目根目录下运行，"
+                                "或用 --root 指定项目目录。", "file.missing"))
+    reference: dict[str, Document] = {}
+    for name in REFERENCE_FILES:
+        path = registry / "reference" / f"{name}.yml"
+        if not path.is_file():
+            problems.append(Problem(_rel(root, path), None, None, "", f"缺少参考代码表 {name}.yml。", "file.missing"))
+            continue
+        doc = load(path)
+        if doc is not None:
+            reference[name] = doc
+    records: dict[str, list[Document]] = {}
+    for kind in kinds:
+        docs = []
+        folder = registry / kind
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            if path.suffix == ".yaml":
+                problems.append(Problem(_rel(root, path), None, None, "", "记录文件的扩展名必须是 .yml：请把 .yaml 改名为 .yml。",
+                                        "file.extension"))
+            elif path.suffix == ".yml" and path.is_file():
+                doc = load(path)
+                if doc is not None:
+                    docs.append(doc)
+        records[kind] = docs
+    return LoadedTree(root, config, reference, records, problems)

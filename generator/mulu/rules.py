@@ -1,0 +1,165 @@
+"""Domain rules that a JSON Schema cannot express. Each rule yields problems for one record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from . import creditcode
+from .kinds import KIND_BY_NAME, credit_codes, occupation_uses, references
+from .loading import Document, FieldPath, field_name
+from .problems import Problem
+from .reference import Reference
+
+
+@dataclass(frozen=True)
+class Context:
+    """What rules may look at besides the record itself."""
+
+    reference: Reference
+    ids: dict[str, set[str]]             # kind -> record ids present
+    notice_dates: dict[str, str]         # notice id -> date
+
+
+Found = Iterator[tuple[FieldPath, str]]
+Rule = Callable[[str, dict[str, Any], Context], Found]
+
+
+def _get(data: Any, *path: str | int) -> Any:
+    for key in path:
+        if isinstance(data, dict) and isinstance(key, str):
+            data = data.get(key)
+        elif isinstance(data, list) and isinstance(key, int) and key < len(data):
+            data = data[key]
+        else:
+            return None
+    return data
+
+
+def credit_code_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Check characters of credit codes, with an explicit documented exception."""
+    exception = data.get("credit_code_exception")
+    failing = False
+    for path, code in credit_codes(kind, data):
+        if len(code) != 18 or any(c not in creditcode.ALPHABET for c in code):
+            continue  # the schema's pattern already says what is wrong
+        if creditcode.is_valid(code):
+            continue
+        if path == ("id",) and exception:
+            failing = True
+            continue
+        expected = creditcode.check_character(code[:17])
+        yield path, (f"统一社会信用代码 {code} 的校验位不对（按 GB 32100-2015 计算应为 {expected}）：请核对营业执照或登记证书。"
+                     "若代码确系合法颁发（如早期试点代码），请在记录中添加 credit_code_exception 并写明原因。")
+    if exception and not failing and KIND_BY_NAME[kind].keyed_by_credit_code:
+        yield ("credit_code_exception",), "这个信用代码能通过校验，不需要 credit_code_exception：请删除它。"
+
+
+def region_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Region codes must exist in the reference list."""
+    code = data.get("region")
+    if isinstance(code, str) and len(code) == 6 and code not in ctx.reference.regions:
+        yield ("region",), (f"行政区划代码 {code} 不存在：请在 registry/reference/regions.yml 中查找正确的六位代码"
+                            "（已撤销的区划代码不能使用）。")
+
+
+def occupation_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Occupations must exist, in the stated edition, with the levels they really have."""
+    edition = _get(data, "occupation", "edition") if kind == "programmes" else None
+    for path, code, levels in occupation_uses(kind, data):
+        occ = ctx.reference.occupations.get(code)
+        if occ is None:
+            yield path, f"职业编码 {code} 不在职业代码表中：请对照《国家职业分类大典》核对，或请审核人把它加入 registry/reference/occupations.yml。"
+            continue
+        if edition and edition != occ.edition:
+            yield ("occupation", "edition"), f"职业编码 {code}（{occ.name}）在代码表中属于 {occ.edition} 年版大典，不是 {edition} 年版。"
+        for level in levels:
+            if level not in occ.levels:
+                yield path, f"职业“{occ.name}”（{code}）没有“{level}”这个等级，只设有：{'、'.join(occ.levels)}。"
+
+
+def reference_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Every reference to another record must resolve."""
+    for ref in references(kind, data):
+        if ref.target_id not in ctx.ids.get(ref.target_kind, set()):
+            noun = KIND_BY_NAME[ref.target_kind].noun
+            yield ref.field, f"找不到编号为“{ref.target_id}”的{noun}：请核对编号（registry/{ref.target_kind}/ 下的文件名，不含 .yml）。"
+
+
+def status_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Suspended and withdrawn records must say when, by which notice and why."""
+    status = data.get("status")
+    if status in ("暂停", "已移出") and "status_change" not in data:
+        yield ("status",), (f"状态为“{status}”时必须填写 status_change：变更日期（date）、依据公告（notice）和原因（reason）。"
+                            "记录不要删除，改为“已移出”即可保留历史。")
+
+
+def _dates(kind: str, data: dict[str, Any], ctx: Context) -> Iterator[tuple[FieldPath, FieldPath, str]]:
+    yield ("listed", "date"), ("status_change", "date"), "状态变更日期不能早于列入日期"
+    for prefix in ((), ("licence",)):
+        yield prefix + ("valid_from",), prefix + ("valid_to",), "有效期止不能早于有效期起"
+    if kind == "notices":
+        yield ("date",), ("effective",), "生效日期不能早于发文日期"
+
+
+def date_order_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Dates must be in order, and a record cannot be listed before its notice was issued."""
+    for first, second, message in _dates(kind, data, ctx):
+        a, b = _get(data, *first), _get(data, *second)
+        if isinstance(a, str) and isinstance(b, str) and b < a:
+            yield second, f"{message}（{b} 早于 {a}）。"
+    for path in (("listed",), ("status_change",)):
+        date, notice = _get(data, *path, "date"), _get(data, *path, "notice")
+        issued = ctx.notice_dates.get(notice) if isinstance(notice, str) else None
+        if isinstance(date, str) and issued and date < issued:
+            yield path + ("date",), f"日期 {date} 早于所依据公告“{notice}”的发文日期 {issued}：请核对日期或公告编号。"
+
+
+def programme_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """A programme is either an occupation at levels, or one special-ability spec."""
+    if kind != "programmes":
+        return
+    has_occ, has_spec = "occupation" in data, "spec" in data
+    levels = [lv for lv in data.get("levels") or [] if isinstance(lv, dict)]
+    if has_occ == has_spec:
+        yield ("occupation",), "职业（occupation）和专项职业能力考核规范（spec）必须且只能填一个。"
+        return
+    if has_spec:
+        if data.get("category") != "专项职业能力培训":
+            yield ("category",), "填写了 spec 的项目，培训类别应为“专项职业能力培训”。"
+        for i, lv in enumerate(levels):
+            if "level" in lv:
+                yield ("levels", i, "level"), "专项职业能力项目不分等级：请删除 level。"
+        return
+    seen: set[str] = set()
+    for i, lv in enumerate(levels):
+        level = lv.get("level")
+        if level is None:
+            yield ("levels", i), "职业培训项目的每个等级标准都要写明等级（level）。"
+        elif level in seen:
+            yield ("levels", i, "level"), f"等级“{level}”重复出现：每个等级只写一次。"
+        else:
+            seen.add(level)
+
+
+def weights_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Competency weights of a specification add up to 100%."""
+    if kind != "specs":
+        return
+    weights = [c.get("weight") for c in data.get("competencies") or [] if isinstance(c, dict)]
+    if weights and all(isinstance(w, int) for w in weights) and sum(weights) != 100:
+        yield ("competencies",), f"各工作任务的考核比重之和应为 100%，现在是 {sum(weights)}%：请调整 weight。"
+
+
+RULES: tuple[Rule, ...] = (credit_code_rule, region_rule, occupation_rule, reference_rule, status_rule,
+                           date_order_rule, programme_rule, weights_rule)
+
+
+def rule_problems(kind: str, doc: Document, ctx: Context) -> list[Problem]:
+    """Run every rule on one record document."""
+    out = []
+    for rule in RULES:
+        for path, message in rule(kind, doc.data, ctx):
+            line, col = doc.position(path)
+            out.append(Problem(doc.file, line, col, field_name(path), message, f"rule.{rule.__name__[:-5]}"))
+    return out
