@@ -222,7 +222,8 @@ class LoadedTree:
     root: Path
     config: Document | None
     reference: dict[str, Document]
-    records: dict[str, list[Document]]
+    files: dict[str, list[Path]]          # every record file found, by kind
+    records: dict[str, list[Document]]    # the parsed ones, for the kinds that were loaded
     problems: list[Problem]
 
 
@@ -230,8 +231,9 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def load_tree(root: Path, kinds: list[str]) -> LoadedTree:
-    """Parse ``registry/config.yml``, ``registry/reference/*`` and every record under ``root``."""
+def load_tree(root: Path, kinds: list[str], parse: list[str] | None = None) -> LoadedTree:
+    """Parse ``registry/config.yml``, ``registry/reference/*`` and the records of ``parse``
+    (default: all ``kinds``); record files of the other kinds are only listed."""
     registry = root / "registry"
     problems: list[Problem] = []
 
@@ -257,17 +259,24 @@ def load_tree(root: Path, kinds: list[str]) -> LoadedTree:
         doc = load(path)
         if doc is not None:
             reference[name] = doc
-    records: dict[str, list[Document]] = {}
+    files, found = list_record_files(root, kinds)
+    problems += found
+    wanted = kinds if parse is None else parse
+    records = {kind: [d for d in map(load, files[kind]) if d is not None] for kind in wanted}
+    return LoadedTree(root, config, reference, files, records, problems)
+
+
+def list_record_files(root: Path, kinds: list[str]) -> tuple[dict[str, list[Path]], list[Problem]]:
+    """The record files of each kind (sorted), and problems with misnamed files."""
+    files: dict[str, list[Path]] = {}
+    problems = []
     for kind in kinds:
-        docs = []
-        folder = registry / kind
+        folder = root / "registry" / kind
+        files[kind] = []
         for path in sorted(folder.iterdir()) if folder.is_dir() else []:
             if path.suffix == ".yaml":
                 problems.append(Problem(_rel(root, path), None, None, "", "记录文件的扩展名必须是 .yml：请把 .yaml 改名为 .yml。",
                                         "file.extension"))
             elif path.suffix == ".yml" and path.is_file():
-                doc = load(path)
-                if doc is not None:
-                    docs.append(doc)
-        records[kind] = docs
-    return LoadedTree(root, config, reference, records, problems)
+                files[kind].append(path)
+    return files, problems

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .kinds import KINDS
-from .loading import load_tree
+from .kinds import KIND_BY_NAME, KINDS
+from .loading import load_file, load_tree
 from .problems import Problem, sort_problems
 from .registry import Registry, build_registry
+from .rules import Context
 from .schemas import compile_schemas, load_schema_files
-from .validation import validate_tree
+from .validation import record_problems, validate_frame, validate_tree
+
+KIND_NAMES = [k.name for k in KINDS]
+# Below this many files a process pool costs more than it saves.
+PARALLEL_FROM = 2000
 
 
 class ProjectNotFound(Exception):
@@ -38,8 +46,39 @@ class Opened:
 def open_project(root: Path, *, lenient: bool = False) -> Opened:
     """Load and validate ``root``; ``lenient`` assembles a registry even with problems."""
     schemas = compile_schemas(load_schema_files(root / "schemas"))
-    tree = load_tree(root, [k.name for k in KINDS])
+    tree = load_tree(root, KIND_NAMES)
     reference, problems = validate_tree(tree, schemas)
     problems = sort_problems(problems)
     registry = build_registry(tree, reference, schemas) if (lenient or not problems) else None
     return Opened(root, problems, registry)
+
+
+def _check_shard(root: Path, ctx: Context, shard: list[tuple[str, Path]]) -> list[Problem]:
+    schemas = compile_schemas(load_schema_files(root / "schemas"))
+    problems: list[Problem] = []
+    for kind, path in shard:
+        doc, found = load_file(path, path.relative_to(root).as_posix())
+        problems += found
+        if doc is not None:
+            problems += record_problems(kind, doc, schemas[KIND_BY_NAME[kind].schema], ctx)
+    return problems
+
+
+def check_project(root: Path, jobs: int | None = None) -> list[Problem]:
+    """Every problem of ``root``, without assembling a registry; large registries are
+    checked in parallel (one process per core) since parsing and schema checks dominate."""
+    jobs = jobs or os.cpu_count() or 1
+    schemas = compile_schemas(load_schema_files(root / "schemas"))
+    tree = load_tree(root, KIND_NAMES, parse=["notices"])
+    _, ctx, problems = validate_frame(tree, schemas)
+    notice_schema = schemas[KIND_BY_NAME["notices"].schema]
+    problems += [p for d in tree.records["notices"] for p in record_problems("notices", d, notice_schema, ctx)]
+    work = [(kind, p) for kind in KIND_NAMES if kind != "notices" for p in tree.files[kind]]
+    if jobs < 2 or len(work) < PARALLEL_FROM:
+        problems += _check_shard(root, ctx, work)
+    else:
+        shards = [work[i::jobs * 4] for i in range(jobs * 4)]
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for found in pool.map(_check_shard, [root] * len(shards), [ctx] * len(shards), shards):
+                problems += found
+    return sort_problems(problems)

@@ -12,25 +12,44 @@ from .rules import Context, rule_problems
 from .schemas import Schema, schema_problems
 
 
-def _id_problems(kind: str, doc: Document, seen: dict[str, str]) -> list[Problem]:
-    problems = []
-    expected = Path(doc.file).name[: -len(".yml")]
-    actual = doc.data.get("id")
+def record_id(path: str | Path) -> str:
+    """A record's id is its file name without ``.yml``."""
+    return Path(path).name[: -len(".yml")]
+
+
+def _id_problem(doc: Document) -> list[Problem]:
+    expected, actual = record_id(doc.file), doc.data.get("id")
+    if not isinstance(actual, str) or actual == expected:
+        return []
     line, col = doc.position(("id",))
-    if isinstance(actual, str) and actual != expected:
-        problems.append(Problem(doc.file, line, col, "id", f"编号“{actual}”与文件名“{expected}.yml”不一致："
-                                "请把编号改成与文件名相同，或把文件改名为“编号.yml”。", "rule.id"))
-    folded = expected.casefold()
-    if folded in seen:
-        problems.append(Problem(doc.file, line, col, "id", f"编号与 {seen[folded]} 重复（不区分大小写）："
-                                "每条记录的编号必须唯一。", "rule.id_unique"))
-    seen[folded] = doc.file
+    return [Problem(doc.file, line, col, "id", f"编号“{actual}”与文件名“{expected}.yml”不一致："
+                    "请把编号改成与文件名相同，或把文件改名为“编号.yml”。", "rule.id")]
+
+
+def record_problems(kind: str, doc: Document, schema: Schema, ctx: Context) -> list[Problem]:
+    """Every problem of one record: its schema, its id, and the domain rules."""
+    return schema_problems(schema, doc) + _id_problem(doc) + rule_problems(kind, doc, ctx)
+
+
+def duplicate_id_problems(tree: LoadedTree) -> list[Problem]:
+    """Ids that differ only in letter case (they collide on Windows and macOS checkouts)."""
+    problems = []
+    for paths in tree.files.values():
+        seen: dict[str, Path] = {}
+        for path in paths:
+            folded = record_id(path).casefold()
+            if folded in seen:
+                rel = path.relative_to(tree.root).as_posix()
+                problems.append(Problem(rel, None, None, "id", f"编号与 {seen[folded].relative_to(tree.root).as_posix()} "
+                                        "只有大小写不同：每条记录的编号必须唯一。", "rule.id_unique"))
+            seen[folded] = path
     return problems
 
 
-def _context(tree: LoadedTree, reference: Reference) -> Context:
-    ids = {kind: {Path(d.file).name[:-4] for d in docs} for kind, docs in tree.records.items()}
-    notice_dates = {Path(d.file).name[:-4]: d.data.get("date") for d in tree.records.get("notices", [])
+def make_context(tree: LoadedTree, reference: Reference) -> Context:
+    """What rules may consult: code lists, which ids exist (from file names), notice dates."""
+    ids = {kind: {record_id(p) for p in paths} for kind, paths in tree.files.items()}
+    notice_dates = {record_id(d.file): d.data["date"] for d in tree.records.get("notices", [])
                     if isinstance(d.data.get("date"), str)}
     return Context(reference, ids, notice_dates)
 
@@ -47,16 +66,18 @@ def _config_problems(tree: LoadedTree, schemas: dict[str, Schema], reference: Re
     return problems
 
 
+def validate_frame(tree: LoadedTree, schemas: dict[str, Schema]) -> tuple[Reference, Context, list[Problem]]:
+    """Check everything except the records' own contents: files, config, code lists."""
+    reference, problems = build_reference(tree.reference)
+    problems = tree.problems + problems + _config_problems(tree, schemas, reference) + duplicate_id_problems(tree)
+    return reference, make_context(tree, reference), problems
+
+
 def validate_tree(tree: LoadedTree, schemas: dict[str, Schema]) -> tuple[Reference, list[Problem]]:
     """Every problem in a loaded tree: load errors, schema errors and domain rules."""
-    reference, problems = build_reference(tree.reference)
-    problems = tree.problems + problems + _config_problems(tree, schemas, reference)
-    ctx = _context(tree, reference)
+    reference, ctx, problems = validate_frame(tree, schemas)
     for kind, docs in tree.records.items():
         schema = schemas[KIND_BY_NAME[kind].schema]
-        seen: dict[str, str] = {}
         for doc in docs:
-            problems += schema_problems(schema, doc)
-            problems += _id_problems(kind, doc, seen)
-            problems += rule_problems(kind, doc, ctx)
+            problems += record_problems(kind, doc, schema, ctx)
     return reference, problems

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..cli import resolve_root
 from ..problems import FORMATTERS, Problem
-from ..project import open_project
+from ..project import check_project
 
 HELP = "校验目录数据：报告所有问题（文件、行、列、字段和修改建议）。"
 
@@ -42,8 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if not (root / "schemas" / "defs.schema.json").is_file():
         print(f"错误：找不到 {root / 'schemas'}（JSON Schema 目录）。", file=sys.stderr)
         return 2
-    opened = open_project(root)
-    chosen = select(opened.problems, root, args.paths)
+    chosen = select(check_project(root), root, args.paths)
     if isinstance(chosen, str):
         print(f"错误：{chosen}", file=sys.stderr)
         return 2
