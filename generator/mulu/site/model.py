@@ -1,0 +1,78 @@
+"""What renderers produce, and what they are given besides the registry."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Protocol
+
+from ..registry import Record, Registry
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page of the site.
+
+    ``path`` is directory-style and relative to the site root (``""`` for home,
+    ``"institutions/"``, ``"institutions/52230103MJ0000001X/"``). ``html`` is the page body,
+    already escaped by whoever produced it. Pages with a ``nav`` section appear in the
+    navigation under that section title; record pages have none (see REFERENCE.md: a nav
+    listing every record makes builds quadratic).
+    """
+
+    path: str
+    title: str
+    html: str
+    nav: str | None = None
+    nav_order: int = 100
+    search: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A file published as is (downloads, the JSON API, feeds)."""
+
+    path: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """Build-wide facts renderers need: when the data is from, and where things live."""
+
+    generated_at: str                      # ISO 8601, from the commit (never the clock)
+    revision: str = ""                     # commit id, "" outside git
+    repo_url: str = ""                     # e.g. https://gitee.com/org/repo
+    repo_edit: str = "edit/main"
+    extras: dict[str, Any] = field(default_factory=dict)  # e.g. {"history": History}
+
+    def edit_url(self, record: Record) -> str:
+        """Where a record's file can be edited in the repository's web UI ("" if unknown)."""
+        if not self.repo_url:
+            return ""
+        return f"{self.repo_url.rstrip('/')}/{self.repo_edit.strip('/')}/{record.file}"
+
+
+def record_path(record: Record) -> str:
+    """Site path of a record's page."""
+    return f"{record.kind}/{record.id}/"
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """Relative URL from page ``from_path`` to site path ``to_path`` (both directory-style
+    or file paths relative to the site root), so the site works under any base path."""
+    base = from_path if from_path.endswith("/") or not from_path else posixpath.dirname(from_path) + "/"
+    rel = posixpath.relpath("/" + to_path, "/" + base) if to_path.strip("/") else posixpath.relpath("/", "/" + base)
+    if (to_path.endswith("/") or not to_path) and not rel.endswith("/"):
+        rel += "/"
+    return "./" if rel in (".", "./") else rel
+
+
+class Provider(Protocol):
+    """A function contributing pages and data files to the site."""
+
+    def __call__(self, registry: Registry, ctx: SiteContext) -> Iterable[Page | DataFile]: ...
+
+
+ProviderFn = Callable[[Registry, SiteContext], Iterable[Page | DataFile]]
