@@ -1,0 +1,7 @@
+"""``python -m mulu`` is the ``mulu`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
