@@ -135,8 +135,9 @@ class _Builder:
             child = path + (key,)
             if key in out:
                 first = self.positions[child][0]
-                self._problem(key_node, child, f"字段“{key}”重复出现（第一次在第 {first} 行）：请删除或合并其中一个。",
-                              "yaml.duplicate_key")
+                self.problems.append(Problem(self.file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                             field_name(child), f"字段“{key}”重复出现（第一次在第 {first} 行）："
+                                             "请删除或合并其中一个。", "yaml.duplicate_key"))
                 continue
             self.positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             out[key] = self.build(value_node, child, depth + 1)
