@@ -204,3 +204,38 @@ def test_usage_errors_exit_2(mulu, project: Path, tmp_path: Path) -> None:
     assert missing.code == 2 and "路径不存在" in missing.err
     outside = mulu("validate", cwd=tmp_path)
     assert outside.code == 2 and "找不到 registry/config.yml" in outside.err
+
+
+def _find(project: Path, kind: str, needle: str) -> Path:
+    """A shipped sample record of ``kind`` whose text contains ``needle``."""
+    return next(p for p in sorted((project / "registry" / kind).glob("*.yml"))
+                if needle in p.read_text(encoding="utf-8"))
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(i for i, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in l)
+
+
+def test_host_unit_reference_must_resolve(mulu, project: Path) -> None:
+    path = _find(project, "studios", "  institution: ")
+    text = path.read_text(encoding="utf-8")
+    target = next(l for l in text.splitlines() if l.startswith("  institution: "))
+    path.write_text(text.replace(target, "  institution: NO-SUCH-UNIT"), encoding="utf-8")
+    problems = _only(_problems(mulu, project), path.relative_to(project).as_posix())
+    assert [(p["line"], p["field"]) for p in problems] == [(_line_of(path, "NO-SUCH-UNIT"), "host.institution")]
+    assert "找不到编号为“NO-SUCH-UNIT”的培训机构" in problems[0]["message"]
+
+
+def test_programme_is_occupation_or_spec(mulu, project: Path) -> None:
+    path = _find(project, "programmes", "\noccupation:")
+    path.write_text(path.read_text(encoding="utf-8") + "spec: zb-zx-2023-001\n", encoding="utf-8")
+    problems = _only(_problems(mulu, project), path.relative_to(project).as_posix())
+    assert any("必须且只能填一个" in p["message"] for p in problems), problems
+
+
+def test_ids_differing_only_in_case_collide(mulu, project: Path) -> None:
+    path = _find(project, "studios", "hb-studio")
+    twin = path.with_name(path.name.upper().replace(".YML", ".yml"))
+    twin.write_text(path.read_text(encoding="utf-8").replace(f"id: {path.stem}", f"id: {twin.stem}"), encoding="utf-8")
+    problems = _problems(mulu, project)
+    assert any(p["rule"] == "rule.id_unique" and "只有大小写不同" in p["message"] for p in problems), problems
