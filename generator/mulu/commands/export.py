@@ -1,0 +1,64 @@
+"""``mulu export``: write one catalogue as CSV, XLSX or JSON with the import's Chinese headers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..cli import resolve_root
+from ..kinds import KIND_BY_NAME, KINDS
+from ..project import open_project
+
+HELP = "导出一类目录为 CSV、XLSX 或 JSON（中文表头与 mulu import 相同，导出后可原样导入）。"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("kind", metavar="KIND", help="目录类别：" + "、".join(f"{k.name}（{k.title}）" for k in KINDS))
+    parser.add_argument("--format", choices=("csv", "xlsx", "json"), default=None,
+                        help="输出格式；默认按 -o 文件的扩展名，否则为 csv。")
+    parser.add_argument("-o", "--output", metavar="FILE", help="输出文件；不写则输出到屏幕（xlsx 必须指定文件）。")
+
+
+def _format(args: argparse.Namespace) -> str | None:
+    if args.format:
+        return str(args.format)
+    if args.output:
+        suffix = Path(args.output).suffix.lower().lstrip(".")
+        return suffix if suffix in ("csv", "xlsx", "json") else None
+    return "csv"
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import tables  # pandas and openpyxl load only when exporting
+
+    if args.kind not in KIND_BY_NAME:
+        print(f"错误：没有“{args.kind}”这类目录。可选：{'、'.join(k.name for k in KINDS)}。", file=sys.stderr)
+        return 2
+    fmt = _format(args)
+    if fmt is None:
+        print(f"错误：无法从文件名 {args.output} 判断格式：请用 --format csv|xlsx|json 指定。", file=sys.stderr)
+        return 2
+    if fmt == "xlsx" and not args.output:
+        print("错误：xlsx 是二进制文件，不能输出到屏幕：请用 -o 指定文件，例如 -o 目录.xlsx。", file=sys.stderr)
+        return 2
+    opened = open_project(resolve_root(args.root), lenient=True)
+    if opened.problems:
+        print(f"注意：目录数据有 {len(opened.problems)} 个问题（运行 mulu validate 查看）；导出的是当前能读取的记录。",
+              file=sys.stderr)
+    registry = opened.registry
+    assert registry is not None  # lenient opening always assembles one
+    records = list(registry.records.get(args.kind, {}).values())
+    content = tables.export_bytes(args.kind, records, registry.reference, fmt)
+    if args.output:
+        try:
+            Path(args.output).write_bytes(content)
+        except OSError as err:
+            print(f"错误：无法写入 {args.output}：{err.strerror}。", file=sys.stderr)
+            return 2
+        print(f"已导出 {len(records)} 条{KIND_BY_NAME[args.kind].noun}记录 -> {args.output}", file=sys.stderr)
+    else:
+        # The CSV keeps its byte-order mark, so `mulu export KIND > 目录.csv` opens in Excel.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+    return 0

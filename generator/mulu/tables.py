@@ -1,0 +1,282 @@
+"""Records as tables: pandas DataFrames with Chinese headers, and the files made from them
+(CSV, XLSX, JSON, and a Frictionless Data Package describing the CSVs).
+
+Every writer here is deterministic: the same registry gives byte-identical files, so a
+rebuild of the site changes only what changed in the data.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from typing import Any, Iterable, Iterator
+
+import pandas as pd
+
+from . import columns as C
+from .columns import Column, Table
+from .kinds import KIND_BY_NAME, KINDS
+from .reference import Reference
+from .registry import Record, Registry
+from .site.model import DataFile, SiteContext
+
+FORMATS = ("csv", "xlsx", "json")
+DOWNLOADS = "downloads"
+# Excel and LibreOffice run cells starting with these as formulas when a CSV is opened
+# (CSV injection). Such text is written with a leading apostrophe, which the importer
+# removes again, so the values still round-trip.
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def get_path(data: Any, path: tuple[str, ...]) -> Any:
+    """The value at ``path`` inside nested dicts, or None."""
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def region_label(reference: Reference, code: str) -> str | None:
+    """A region code as readers know it: the chain of names, 黑龙江省哈尔滨市南岗区."""
+    if code not in reference.regions:
+        return None
+    return "".join(reference.region_path(code))
+
+
+def _occupation_name(reference: Reference, code: Any) -> str | None:
+    occ = reference.occupations.get(code) if isinstance(code, str) else None
+    return occ.name if occ else None
+
+
+def cell_value(col: Column, data: dict[str, Any], reference: Reference) -> Any:
+    """What the sheet shows for ``col`` of a record (or item): text, an integer, or None."""
+    value = get_path(data, col.path)
+    if value is None:
+        return None
+    if col.type == C.REGION_NAME:
+        return region_label(reference, value) if isinstance(value, str) else None
+    if col.type == C.OCCUPATION_NAME:
+        return _occupation_name(reference, value)
+    if col.type == C.OCCUPATION_NAMES:
+        names = [_occupation_name(reference, v) or str(v) for v in value] if isinstance(value, list) else []
+        return C.LIST_SEPARATOR.join(names) or None
+    if col.type == C.BOOLEAN:
+        return C.TRUE_TEXT if value is True else C.FALSE_TEXT if value is False else str(value)
+    if isinstance(value, list):
+        return C.LIST_SEPARATOR.join(str(v) for v in value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return value
+
+
+def record_rows(table: Table, data: dict[str, Any], reference: Reference) -> list[list[Any]]:
+    """One record as sheet rows: one per item of the kind's list, record cells repeated."""
+    head = [cell_value(c, data, reference) if not c.item else None for c in table.columns]
+    items = data.get(table.items) if table.items else None
+    if not isinstance(items, list) or not items:
+        return [head]
+    rows = []
+    for item in items:
+        item = item if isinstance(item, dict) else {}
+        row = list(head)
+        for i, col in enumerate(table.columns):
+            if col.item:
+                row[i] = cell_value(Column(col.header, col.path[1:], col.type), item, reference)
+        rows.append(row)
+    return rows
+
+
+def records_frame(kind: str, records: Iterable[Record | dict[str, Any]], reference: Reference) -> pd.DataFrame:
+    """Records of ``kind`` as a DataFrame with the kind's Chinese headers (object dtype,
+    so codes stay text and empty cells stay None)."""
+    table = C.TABLES[kind]
+    rows: list[list[Any]] = []
+    for rec in records:
+        rows += record_rows(table, rec.data if isinstance(rec, Record) else rec, reference)
+    return pd.DataFrame(rows, columns=table.headers(), dtype=object)
+
+
+def _guard(value: Any) -> Any:
+    if isinstance(value, str) and _FORMULA.match(value):
+        return "'" + value
+    return value
+
+
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """CSV in UTF-8 with a byte-order mark, so Excel shows Chinese correctly."""
+    # Built cell by cell: DataFrame.map would re-infer dtypes and turn 20 into 20.0.
+    safe = pd.DataFrame([[_guard(v) for v in row] for row in frame.itertuples(index=False)],
+                        columns=frame.columns, dtype=object)
+    text = safe.to_csv(index=False, lineterminator="\r\n")
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def _width(values: Iterable[Any]) -> float:
+    # CJK characters take two columns; keep columns readable but not huge.
+    widest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(v)) for v in values if v is not None), default=4)
+    return min(max(widest + 2, 6), 60)
+
+
+def frame_xlsx(frame: pd.DataFrame, title: str, generated_at: str = "2000-01-01T00:00:00Z") -> bytes:
+    """An XLSX workbook of one sheet: bold frozen header, filters, text cells kept as text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = re.sub(r"[\[\]:*?/\\]", "", title)[:31] or "Sheet1"
+    ws.append(list(frame.columns))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in frame.itertuples(index=False):
+        ws.append([None if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in row])
+    # openpyxl treats text starting with "=" as a formula: registry text is never one.
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    for i, name in enumerate(frame.columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = _width([name, *frame.iloc[:, i - 1].tolist()])
+    ws.freeze_panes = "A2"
+    if len(frame):
+        ws.auto_filter.ref = ws.dimensions
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _deterministic_zip(buf.getvalue(), generated_at)
+
+
+def _deterministic_zip(data: bytes, stamp: str) -> bytes:
+    """Re-pack an XLSX with fixed member times and document dates (openpyxl stamps both
+    with the clock), so two builds of the same data are byte-identical."""
+    stamp = re.sub(r"(\.\d+)?([+-]\d\d:\d\d|Z)?$", "", stamp) + "Z"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
+                                 lambda m: m.group(1) + stamp.encode() + m.group(3), content)
+            member = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o600 << 16
+            dst.writestr(member, content)
+    return out.getvalue()
+
+
+def records_json(records: Iterable[Record | dict[str, Any]]) -> bytes:
+    """The records themselves (field names as in the public JSON Schemas), as a JSON array."""
+    items = [rec.data if isinstance(rec, Record) else rec for rec in records]
+    return (json.dumps(items, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def export_bytes(kind: str, records: list[Record], reference: Reference, fmt: str,
+                 generated_at: str = "2000-01-01T00:00:00Z") -> bytes:
+    """``records`` of ``kind`` as a file of format ``fmt`` (csv, xlsx or json)."""
+    if fmt == "json":
+        return records_json(records)
+    frame = records_frame(kind, records, reference)
+    if fmt == "csv":
+        return frame_csv(frame)
+    if fmt == "xlsx":
+        return frame_xlsx(frame, KIND_BY_NAME[kind].title, generated_at)
+    raise ValueError(fmt)
+
+
+# ---- Frictionless Data Package -------------------------------------------------------
+
+_FIELD_TYPES = {C.INTEGER: "integer", C.MONEY: "integer", C.YEAR: "year", C.DATE: "date", C.BOOLEAN: "boolean"}
+_LIST_TYPES = {C.LIST, C.LEVELS, C.MARKS, C.OCCUPATIONS, C.OCCUPATION_NAMES}
+
+
+def _schema_node(registry: Registry, kind: str, path: tuple[str, ...]) -> dict[str, Any]:
+    node: Any = registry.schema_for(kind).validator.schema
+    for key in path:
+        if node.get("type") == "array" and isinstance(node.get("items"), dict):
+            node = node["items"]
+        node = node.get("properties", {}).get(key, {})
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        node = {**node["items"], **{k: v for k, v in node.items() if k in ("title", "description")}}
+    return node
+
+
+def _field_description(registry: Registry, kind: str, col: Column) -> str:
+    schema = registry.schema_for(kind)
+    if col.derived:
+        code = C.TABLES[kind].by_path(col.source, item=col.item)
+        return f"由“{code.header if code else col.source[-1]}”换算的名称，仅供阅读；导入时以代码为准。"
+    text = schema.descriptions.get(col.path) or schema.label(col.path)
+    # Advice about YAML quoting means nothing to a reader of the CSV.
+    text = re.sub(r"[；;]?[^；;。]*英文引号[^；;。]*", "", text)
+    if col.type in _LIST_TYPES:
+        text += f"（多个值以“{C.LIST_SEPARATOR}”分隔）"
+    if col.item:
+        text += f"（每行一项，同一记录的其他列在各行重复）"
+    return text
+
+
+def table_schema(registry: Registry, kind: str) -> dict[str, Any]:
+    """A Frictionless Table Schema for the CSV of ``kind``: Chinese field names as in the
+    sheet, types, descriptions and allowed values taken from the JSON Schema."""
+    fields = []
+    for col in C.TABLES[kind].columns:
+        node = {} if col.derived else _schema_node(registry, kind, col.path)
+        field: dict[str, Any] = {"name": col.header, "type": _FIELD_TYPES.get(col.type, "string"),
+                                 "title": col.header, "description": _field_description(registry, kind, col)}
+        if col.type == C.BOOLEAN:
+            field.update(trueValues=[C.TRUE_TEXT], falseValues=[C.FALSE_TEXT])
+        constraints: dict[str, Any] = {}
+        if col.type in (C.ENUM, C.LEVEL) and node.get("enum"):
+            constraints["enum"] = list(node["enum"])
+        if "pattern" in node and col.type not in _LIST_TYPES:
+            constraints["pattern"] = node["pattern"]
+        if col.path == ("id",):
+            constraints["required"] = True
+        if constraints:
+            field["constraints"] = constraints
+        fields.append(field)
+    return {"fields": fields, "missingValues": [""]}
+
+
+def datapackage(registry: Registry, ctx: SiteContext, kinds: Iterable[str]) -> dict[str, Any]:
+    """The ``datapackage.json`` describing the CSV downloads of ``kinds``."""
+    config = registry.config
+    resources = []
+    for kind in kinds:
+        resources.append({
+            "name": kind, "path": f"{kind}.csv", "profile": "tabular-data-resource",
+            "title": KIND_BY_NAME[kind].title, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "description": (f"{KIND_BY_NAME[kind].title}，共 {len(registry.records.get(kind, {}))} 条记录。"
+                            "文件以 UTF-8（带 BOM）编码；以 = + - @ 开头的文本前加了英文单引号，以免电子表格软件把它当作公式。"),
+            "schema": table_schema(registry, kind),
+        })
+    package: dict[str, Any] = {
+        "profile": "tabular-data-package",
+        "name": "mulu",
+        "title": str(config.get("title", "职业技能培训目录清单")),
+        "description": str(config.get("description", "")).strip(),
+        "created": ctx.generated_at,
+        "resources": resources,
+    }
+    if config.get("site_url"):
+        package["homepage"] = str(config["site_url"])
+    if ctx.revision:
+        package["version"] = ctx.revision
+    return package
+
+
+def download_files(registry: Registry, ctx: SiteContext) -> Iterator[DataFile]:
+    """``downloads/<kind>.csv|xlsx|json`` for every kind, and ``downloads/datapackage.json``."""
+    kinds = [k.name for k in KINDS]
+    for kind in kinds:
+        records = list(registry.records.get(kind, {}).values())
+        for fmt in FORMATS:
+            content = export_bytes(kind, records, registry.reference, fmt, ctx.generated_at)
+            yield DataFile(f"{DOWNLOADS}/{kind}.{fmt}", content)
+    package = datapackage(registry, ctx, kinds)
+    yield DataFile(f"{DOWNLOADS}/datapackage.json",
+                   (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
