@@ -1,0 +1,129 @@
+"""``mulu fmt [--check] [PATH...]``: bring record files to their canonical form."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ..cli import resolve_root
+from ..formatting import Finding, format_text, unified_diff
+from ..kinds import KINDS
+from ..loading import MAX_BYTES, decode
+from ..problems import Problem, format_github as problems_github, format_text as problems_text
+from ..schema_tree import SchemaTree, load_tree_for, schema_for
+
+HELP = "整理记录文件的格式（字段顺序、引号、缩进），保留注释；--check 只检查、不修改。"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="要整理的记录文件或目录；默认整理 registry/ 下的全部记录和 registry/config.yml。")
+    parser.add_argument("--check", action="store_true", help="只检查：列出不符合规范格式之处，不修改文件（有则退出码 1）。")
+    parser.add_argument("--diff", action="store_true", help="与 --check 同用时，另外显示规范格式与现在的差异。")
+    parser.add_argument("--format", choices=["text", "github"], default="text",
+                        help="输出格式：text（默认）或 github（GitHub Actions 行内提示）。")
+
+
+def _collect(root: Path, raw_paths: list[str]) -> tuple[list[Path], list[str]]:
+    """The files to format, and error messages for paths that are not record files."""
+    if not raw_paths:
+        files = [root / "registry" / "config.yml"]
+        for kind in KINDS:
+            folder = root / "registry" / kind.name
+            files += sorted(folder.glob("*.yml")) if folder.is_dir() else []
+        return [f for f in files if f.is_file()], []
+    files, errors = [], []
+    for raw in raw_paths:
+        path = Path(raw).resolve()
+        if not path.exists():
+            errors.append(f"路径不存在：{raw}")
+            continue
+        candidates = sorted(path.rglob("*.yml")) if path.is_dir() else [path]
+        for candidate in candidates:
+            try:
+                rel = candidate.relative_to(root).as_posix()
+            except ValueError:
+                errors.append(f"{raw} 不在项目目录 {root} 之内。")
+                break
+            if schema_for(rel) is not None:
+                files.append(candidate)
+            elif not path.is_dir():
+                errors.append(f"{rel} 不是目录记录文件：mulu fmt 只整理 registry/<类型>/ 下的 .yml 记录和 registry/config.yml。")
+    return files, errors
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace ``path`` atomically: an interrupted run never leaves half a record."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".mulu-fmt-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _report(rel: str, findings: list[Finding], fmt: str) -> str:
+    if fmt == "github":
+        out = []
+        for f in findings:
+            line = f",line={f.line}" if f.line else ""
+            field = f"[{f.field}] " if f.field else ""
+            out.append(f"::warning file={rel}{line},title=格式不规范::{field}{f.message}（运行 mulu fmt 可自动整理）")
+        return "\n".join(out)
+    rows = [f"{rel}：不符合规范格式"]
+    for f in findings:
+        where = f"第 {f.line} 行" if f.line else "文件"
+        field = f" [{f.field}]" if f.field else ""
+        rows.append(f"  {where}{field}：{f.message}")
+    return "\n".join(rows)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = resolve_root(args.root)
+    files, errors = _collect(root, args.paths)
+    if errors:
+        for message in errors:
+            print(f"错误：{message}", file=sys.stderr)
+        return 2
+    trees: dict[str, SchemaTree] = {}
+    unformattable: list[Problem] = []
+    pending = 0
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        schema = schema_for(rel)
+        assert schema is not None
+        if schema not in trees:
+            trees[schema] = load_tree_for(root / "schemas", schema)
+        raw = path.read_bytes()
+        if len(raw) > MAX_BYTES:
+            unformattable.append(Problem(rel, None, None, "", "文件过大（上限 1024 KiB），没有整理。", "file.size"))
+            continue
+        text, problems = decode(raw, rel)
+        result = format_text(text, rel, trees[schema]) if text is not None else None
+        if result is None or result.text is None:
+            unformattable += problems if result is None else result.problems
+            continue
+        if not result.changed:
+            continue
+        pending += 1
+        if args.check:
+            print(_report(rel, result.findings, args.format))
+            if args.diff:
+                print(unified_diff(text, result.text, rel))
+        else:
+            _write(path, result.text)
+            print(f"已整理 {rel}（{len(result.findings)} 处）")
+    if unformattable:
+        body = problems_github(unformattable) if args.format == "github" else problems_text(unformattable)
+        print(body.rsplit("\n", 1)[0] if args.format == "text" else body, file=sys.stderr)
+        print(f"有 {len({p.file for p in unformattable})} 个文件无法解析，没有修改它们：请先按上面的提示改正。", file=sys.stderr)
+    if args.check and pending:
+        print(f"共 {pending} 个文件不符合规范格式：运行 mulu fmt（可带文件名）即可自动整理。")
+    elif args.check and not unformattable:
+        print(f"格式检查通过：{len(files)} 个文件都符合规范格式。")
+    return 1 if (unformattable or (args.check and pending)) else 0

@@ -1,0 +1,97 @@
+"""Walking the raw JSON Schemas field by field (for ``mulu new`` and ``mulu fmt``).
+
+The validator works on compiled schemas; scaffolding and formatting need the schema *as
+written*: property order, titles, descriptions, which shared definition a field uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .kinds import KIND_BY_NAME
+from .schemas import DEFS
+
+CONFIG_SCHEMA = "config.schema.json"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One schema node with its ``$ref`` chain followed: the merged keywords and the names
+    of the shared definitions it went through (e.g. ``("region",)``)."""
+
+    node: dict[str, Any]
+    defs: tuple[str, ...]
+
+    @property
+    def type(self) -> str | None:
+        value = self.node.get("type")
+        return value if isinstance(value, str) else None
+
+    @property
+    def title(self) -> str:
+        return str(self.node.get("title", ""))
+
+    @property
+    def description(self) -> str:
+        return str(self.node.get("description", ""))
+
+    def properties(self) -> list[str]:
+        """Field names of an object, in schema order (the canonical order)."""
+        return list(self.node.get("properties", {}))
+
+    def required(self) -> list[str]:
+        return list(self.node.get("required", []))
+
+
+class SchemaTree:
+    """Resolves fields of one schema file against the shared definitions."""
+
+    def __init__(self, schema: dict[str, Any], defs: dict[str, Any]) -> None:
+        self._defs = defs.get("$defs", {})
+        self.root = self.resolve(schema)
+
+    def resolve(self, node: dict[str, Any] | None) -> Field:
+        """Follow ``$ref``s into the shared definitions; keywords written locally win."""
+        node = dict(node or {})
+        names: list[str] = []
+        for _ in range(10):  # our definitions are not recursive; the bound only guards typos
+            ref = node.get("$ref")
+            if not isinstance(ref, str) or "/$defs/" not in ref:
+                break
+            name = ref.rsplit("/", 1)[-1]
+            names.append(name)
+            target = self._defs.get(name, {})
+            node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        return Field(node, tuple(names))
+
+    def child(self, field: Field, key: str) -> Field | None:
+        """The field ``key`` of object ``field``, or None when the schema does not know it."""
+        sub = field.node.get("properties", {}).get(key)
+        return self.resolve(sub) if isinstance(sub, dict) else None
+
+    def items(self, field: Field) -> Field | None:
+        """The schema of the items of array ``field``."""
+        sub = field.node.get("items")
+        return self.resolve(sub) if isinstance(sub, dict) else None
+
+
+def load_tree_for(schema_dir: Path, schema_name: str) -> SchemaTree:
+    """The :class:`SchemaTree` of ``schemas/<schema_name>``."""
+    import json
+
+    raw = json.loads((schema_dir / schema_name).read_text(encoding="utf-8"))
+    defs = json.loads((schema_dir / DEFS).read_text(encoding="utf-8"))
+    return SchemaTree(raw, defs)
+
+
+def schema_for(rel_path: str) -> str | None:
+    """Which schema governs the project file ``rel_path`` (posix, relative to the root):
+    records under ``registry/<kind>/`` and ``registry/config.yml``; None for anything else."""
+    parts = rel_path.split("/")
+    if parts == ["registry", "config.yml"]:
+        return CONFIG_SCHEMA
+    if len(parts) == 3 and parts[0] == "registry" and parts[1] in KIND_BY_NAME and parts[2].endswith(".yml"):
+        return KIND_BY_NAME[parts[1]].schema
+    return None
