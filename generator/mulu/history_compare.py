@@ -1,0 +1,140 @@
+"""Compare the registry of two revisions (or a revision and the working tree) for ``mulu diff``.
+
+The record-level meaning comes from :mod:`mulu.history_diff`, exactly as for the history;
+this module only gathers the file changes, and the validation problems a change brings in
+(problems present after but not before, ignoring line numbers, which any edit shifts).
+"""
+
+from __future__ import annotations
+
+import difflib
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .history import changed_notices, file_changes
+from .history_diff import FileChange, RecordChange, record_kind, semantic_diff
+from .history_git import Repo
+from .kinds import KINDS
+from .loading import list_record_files
+from .problems import Problem
+from .project import check_project
+from .schemas import Schema, compile_schemas, load_schema_files
+
+# Pairing removed with added files by text similarity costs removed x added comparisons.
+MAX_RENAME_PAIRS = 10_000
+RENAME_SIMILARITY = 0.5
+WORKING_TREE = "工作区"
+
+
+@dataclass
+class Comparison:
+    """What ``mulu diff`` reports."""
+
+    base: str                          # commit id
+    head: str                          # commit id, or "" for the working tree
+    changes: list[RecordChange]
+    notices: dict[str, dict[str, Any]]  # notices added or edited: 文号, date, …
+    introduced: list[Problem]
+    schemas: dict[str, Schema]
+
+
+def working_tree_changes(repo: Repo, root: Path, base: str) -> list[FileChange]:
+    """File changes from ``base`` to the files on disk, renames paired by similarity
+    (git only detects renames between stored trees; this reads nothing into git)."""
+    base_blobs = {p: b for p, b in repo.tree_blobs(base).items() if record_kind(p)}
+    files, _ = list_record_files(root, [k.name for k in KINDS])
+    disk: dict[str, bytes] = {}
+    for paths in files.values():
+        for path in paths:
+            try:
+                disk[path.relative_to(root).as_posix()] = path.read_bytes()
+            except OSError:
+                continue
+    changed = [p for p in disk if p in base_blobs and repo.blob_id(disk[p]) != base_blobs[p]]
+    removed = [p for p in base_blobs if p not in disk]
+    added = [p for p in disk if p not in base_blobs]
+    old = repo.read_blobs({base_blobs[p] for p in changed + removed})
+    old_text = {p: old.get(base_blobs[p]) for p in changed + removed}
+    out = [FileChange("M", p, p, old_text[p], disk[p]) for p in changed]
+    pairs = pair_renames({p: old_text[p] or b"" for p in removed}, {p: disk[p] for p in added})
+    for old_path, new_path in pairs:
+        out.append(FileChange("R", old_path, new_path, old_text[old_path], disk[new_path]))
+    paired_old = {o for o, _ in pairs}
+    paired_new = {n for _, n in pairs}
+    out += [FileChange("D", p, "", old_text[p], None) for p in removed if p not in paired_old]
+    out += [FileChange("A", "", p, None, disk[p]) for p in added if p not in paired_new]
+    return out
+
+
+def pair_renames(removed: dict[str, bytes], added: dict[str, bytes]) -> list[tuple[str, str]]:
+    """(old, new) paths of the same kind whose texts are at least half alike, best first."""
+    scored = []
+    for old_path, old in removed.items():
+        for new_path, new in added.items():
+            if record_kind(old_path) != record_kind(new_path):
+                continue
+            if len(scored) >= MAX_RENAME_PAIRS:
+                break
+            matcher = difflib.SequenceMatcher(None, old.decode("utf-8", "replace"), new.decode("utf-8", "replace"),
+                                              autojunk=False)
+            if matcher.real_quick_ratio() >= RENAME_SIMILARITY and matcher.quick_ratio() >= RENAME_SIMILARITY:
+                ratio = matcher.ratio()
+                if ratio >= RENAME_SIMILARITY:
+                    scored.append((ratio, old_path, new_path))
+    pairs, used_old, used_new = [], set(), set()
+    for _, old_path, new_path in sorted(scored, reverse=True):
+        if old_path not in used_old and new_path not in used_new:
+            pairs.append((old_path, new_path))
+            used_old.add(old_path)
+            used_new.add(new_path)
+    return pairs
+
+
+def _problems_of(root: Path) -> list[Problem]:
+    """Validation problems of a project directory ([] when it is not a project at all)."""
+    if not (root / "registry" / "config.yml").is_file() or not (root / "schemas" / "defs.schema.json").is_file():
+        return []
+    return check_project(root)
+
+
+def _key(problem: Problem) -> tuple[str, str, str, str]:
+    return (problem.file, problem.field, problem.message, problem.rule)
+
+
+def introduced_problems(before: list[Problem], after: list[Problem]) -> list[Problem]:
+    """Problems of ``after`` that ``before`` did not have (as many times as they are new)."""
+    remaining = Counter(_key(p) for p in before)
+    out = []
+    for problem in after:
+        if remaining[_key(problem)]:
+            remaining[_key(problem)] -= 1
+        else:
+            out.append(problem)
+    return out
+
+
+def compare(root: Path, base_rev: str, head_rev: str | None) -> Comparison:
+    """The semantic difference and the newly introduced problems from ``base_rev`` to
+    ``head_rev`` (None: the working tree). Raises ``GitUnavailable`` with a Chinese message."""
+    repo = Repo.open(root)
+    base = repo.resolve(base_rev)
+    head = repo.resolve(head_rev) if head_rev is not None else ""
+    with tempfile.TemporaryDirectory(prefix="mulu-diff-") as tmp:
+        base_dir = Path(tmp) / "base"
+        repo.export(base, base_dir)
+        if head:
+            head_dir = Path(tmp) / "head"
+            repo.export(head, head_dir)
+            raw = repo.diff_revisions(base, head)
+            blobs = repo.read_blobs({b for rc in raw for b in (rc.old_blob, rc.new_blob) if b})
+            files = file_changes(raw, blobs)
+        else:
+            head_dir = root
+            files = working_tree_changes(repo, root, base)
+        introduced = introduced_problems(_problems_of(base_dir), _problems_of(head_dir))
+        schema_dir = head_dir / "schemas" if (head_dir / "schemas" / "defs.schema.json").is_file() else root / "schemas"
+        schemas = compile_schemas(load_schema_files(schema_dir))
+    return Comparison(base, head, semantic_diff(files), changed_notices(files), introduced, schemas)
