@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..annotations import annotation
 from ..cli import resolve_root
 from ..formatting import Finding, format_text, unified_diff
 from ..kinds import KINDS
@@ -69,12 +70,8 @@ def _write(path: Path, text: str) -> None:
 
 def _report(rel: str, findings: list[Finding], fmt: str) -> str:
     if fmt == "github":
-        out = []
-        for f in findings:
-            line = f",line={f.line}" if f.line else ""
-            field = f"[{f.field}] " if f.field else ""
-            out.append(f"::warning file={rel}{line},title=格式不规范::{field}{f.message}（运行 mulu fmt 可自动整理）")
-        return "\n".join(out)
+        return "\n".join(annotation("warning", rel, (f"[{f.field}] " if f.field else "") + f.message
+                                     + "（运行 mulu fmt 可自动整理）", f.line, "格式不规范") for f in findings)
     rows = [f"{rel}：不符合规范格式"]
     for f in findings:
         where = f"第 {f.line} 行" if f.line else "文件"
