@@ -72,4 +72,18 @@ def format_github(problems: list[Problem]) -> str:
     return "\n".join(out)
 
 
-FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
+def format_codequality(problems: list[Problem]) -> str:
+    """GitLab code-quality report (CodeClimate JSON), shown inline on merge requests."""
+    import hashlib
+
+    issues = []
+    for p in problems:
+        field = f"[{p.field}] " if p.field else ""
+        key = f"{p.file}:{p.line}:{p.field}:{p.rule}:{p.message}".encode("utf-8")
+        issues.append({"description": field + p.message, "check_name": p.rule or "mulu", "severity": "major",
+                       "fingerprint": hashlib.sha1(key).hexdigest(),
+                       "location": {"path": p.file, "lines": {"begin": p.line or 1}}})
+    return json.dumps(issues, ensure_ascii=False, indent=2)
+
+
+FORMATTERS = {"text": format_text, "json": format_json, "github": format_github, "codequality": format_codequality}
