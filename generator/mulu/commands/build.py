@@ -1,0 +1,125 @@
+"""``mulu build``: validate, then build the public site atomically."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from ..cli import resolve_root
+from ..problems import format_text
+from ..project import Opened, open_project
+
+HELP = "校验目录数据并构建公开网站（默认输出到 site/）；有问题时不发布，原有网站保持不变。"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", metavar="DIR", help="输出目录，默认为项目目录下的 site/。")
+    parser.add_argument("--no-search", action="store_true", help="不生成搜索索引（仅用于快速预览）。")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Outcome of one build: ``error`` is a Chinese message, empty on success."""
+
+    ok: bool
+    error: str = ""
+    pages: int = 0
+    files: int = 0
+    seconds: float = 0.0
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings and errors so they can be reported after the build."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _environ(**values: str) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True) -> BuildResult:
+    """Build the (already validated) project into ``out``: into a sibling temporary
+    directory first, swapped in only when everything succeeded."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    from ..site.context import build_context
+    from ..site.output import swap_into
+
+    assert opened.registry is not None
+    started = time.monotonic()
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        return BuildResult(False, f"找不到 {config_file}：网站设置文件缺失，请从示例项目复制 mkdocs.yml 和 site_overrides/。")
+    ctx = build_context(opened.registry, root)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
+    done = False
+    try:
+        with _environ(SOURCE_DATE_EPOCH=str(ctx.extras["epoch"])):
+            config = load_config(str(config_file), site_dir=str(tmp))
+            plugin = config.plugins.get("mulu")
+            if plugin is None:
+                return BuildResult(False, f"{config_file} 的 plugins 中没有 mulu：请添加“plugins: [mulu]”。")
+            plugin.preload(opened, ctx)  # type: ignore[attr-defined]
+            plugin.config.search = plugin.config.search and search  # type: ignore[attr-defined]
+            build(config)
+            done = True
+    except (Abort, PluginError, ConfigurationError) as err:
+        detail = "\n".join(collect.messages) or str(err)
+        return BuildResult(False, f"网站构建失败，原有网站保持不变：\n{detail}")
+    finally:
+        logger.removeHandler(collect)
+        if not done:
+            shutil.rmtree(tmp, ignore_errors=True)
+    rendered = plugin.rendered  # type: ignore[attr-defined]
+    swap_into(tmp, out)
+    return BuildResult(True, pages=len(rendered.pages), files=len(rendered.files),
+                       seconds=time.monotonic() - started)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = resolve_root(args.root)
+    started = time.monotonic()
+    opened = open_project(root)
+    if opened.problems or opened.registry is None:
+        print(format_text(opened.problems))
+        print("构建已取消：请先修正以上问题。网站没有更新。", file=sys.stderr)
+        return 1
+    out = Path(args.out).resolve() if args.out else root / "site"
+    result = build_site(root, opened, out, search=not args.no_search)
+    if not result.ok:
+        print(result.error, file=sys.stderr)
+        return 1
+    print(f"网站已生成：{result.pages} 个页面、{result.files} 个数据文件 -> {out}"
+          f"（用时 {time.monotonic() - started:.1f} 秒）")
+    return 0

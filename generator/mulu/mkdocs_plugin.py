@@ -1,0 +1,202 @@
+"""The MkDocs adapter: places the engine-neutral pages (``mulu.site``) into mkdocs-material.
+
+* ``on_config`` opens and validates the project (validation is the gate: any problem stops
+  the build with the same Chinese report as ``mulu validate``) and runs the providers.
+* Pages with a navigation section become generated MkDocs pages whose HTML is put in
+  directly in ``on_page_content`` (registry text never goes through Markdown).
+* Every other page (records, notices, jurisdictions) is stamped out of one themed shell
+  page per directory depth in ``on_post_build`` (see ``mulu.site.shell``), then data files
+  are written and Pagefind indexes the site.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkPage
+
+from .problems import format_text
+from .project import Opened, find_root, open_project
+from .site import shell as shells
+from .site.context import build_context
+from .site.html import esc
+from .site.model import Page, SiteContext
+from .site.output import SearchIndexError, extend_sitemap, index_search, write_files, write_page
+from .site.providers import PROVIDERS
+from .site.render import Rendered, SiteError, render
+
+log = logging.getLogger("mkdocs.plugins.mulu")
+# Generated pages carry no Markdown; the front matter only hides the (empty) table of contents.
+PAGE_SOURCE = "---\nhide:\n  - toc\n---\n"
+SHELL_SOURCE = f"---\ntitle: {shells.TITLE}\ndescription: {shells.DESCRIPTION}\nhide:\n  - toc\n---\n"
+
+
+class MuluPluginConfig(Config):
+    """Options under ``plugins: - mulu:`` in mkdocs.yml."""
+
+    root = c.Optional(c.Type(str))      # project directory; default: the one holding mkdocs.yml
+    search = c.Type(bool, default=True)  # build the Pagefind index
+
+
+def src_uri(path: str) -> str:
+    """The virtual Markdown source of a page path (``a/b/`` -> ``a/b/index.md``)."""
+    return f"{path}index.md" if path else "index.md"
+
+
+def safe_title(text: str) -> Markup:
+    """A title the theme may print without escaping (it does, in several places)."""
+    return Markup(esc(text))
+
+
+class MuluPlugin(BasePlugin[MuluPluginConfig]):
+    """``plugins: [mulu]`` in mkdocs.yml."""
+
+    def __init__(self) -> None:
+        self._preloaded: tuple[Opened, SiteContext] | None = None
+        self.rendered: Rendered | None = None
+        self.ctx: SiteContext | None = None
+        self.root: Path | None = None
+        self.nav_pages: dict[str, Page] = {}
+        self.stamped: list[Page] = []
+        self.shell_html: dict[str, str] = {}
+
+    def preload(self, opened: Opened, ctx: SiteContext) -> None:
+        """Use an already opened (and validated) project instead of opening it again
+        (``mulu build`` validates before it starts MkDocs)."""
+        self._preloaded = (opened, ctx)
+
+    # -- configuration: open, validate, render ---------------------------------------------
+    def _root(self, config: MkDocsConfig) -> Path:
+        if self.config.root:
+            base = Path(config.config_file_path or ".").parent
+            return (base / self.config.root).resolve()
+        return find_root(Path(config.config_file_path or ".").parent)
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self._preloaded is not None:
+            opened, ctx = self._preloaded
+            self._preloaded = None  # a later rebuild (mkdocs serve) must re-read the files
+        else:
+            try:
+                root = self._root(config)
+            except Exception as err:  # ProjectNotFound and friends
+                raise PluginError(f"找不到目录数据（registry/config.yml）：{err}") from err
+            opened = open_project(root)
+            ctx = None
+        if opened.problems or opened.registry is None:
+            raise PluginError("目录数据有问题，已停止构建：\n" + format_text(opened.problems))
+        registry = opened.registry
+        self.root = opened.root
+        self.ctx = ctx or build_context(registry, opened.root)
+        # Sitemap dates (MkDocs reads SOURCE_DATE_EPOCH) must come from the data, not the clock.
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(self.ctx.extras.get("epoch", 0)))
+        config.site_name = safe_title(str(registry.config.get("title") or config.site_name))
+        if registry.config.get("description"):
+            config.site_description = str(registry.config["description"])
+        if not config.site_url and registry.config.get("site_url"):
+            config.site_url = str(registry.config["site_url"]).rstrip("/") + "/"
+        try:
+            self.rendered = render(registry, self.ctx, PROVIDERS)
+        except SiteError as err:
+            raise PluginError(str(err)) from err
+        self.nav_pages = {src_uri(p.path): p for p in self.rendered.pages if p.nav is not None}
+        self.stamped = [p for p in self.rendered.pages if p.nav is None]
+        self.shell_html = {}
+        return config
+
+    # -- files and navigation --------------------------------------------------------------
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        for uri, page in self.nav_pages.items():
+            if files.get_file_from_path(uri) is not None:
+                raise PluginError(f"docs/{uri} 与自动生成的页面“{page.title}”冲突：请重命名或删除该文件。")
+            files.append(File.generated(config, uri, content=PAGE_SOURCE))
+        for level in sorted({shells.depth(p.path) for p in self.stamped}):
+            if level == 0:
+                raise PluginError("没有导航分组的页面不能放在站点根目录。")
+            files.append(File.generated(config, src_uri(shells.shell_path(level)), content=SHELL_SOURCE,
+                                        inclusion=InclusionLevel.NOT_IN_NAV))
+        config.nav = self._nav(config, files)
+        return files
+
+    def _nav(self, config: MkDocsConfig, files: Files) -> list[Any]:
+        """Generated sections first (by ``nav_order``), then the entries of mkdocs.yml
+        whose files exist (the docs may not all be written yet)."""
+        groups: dict[str, list[Page]] = {}
+        for page in sorted(self.nav_pages.values(), key=lambda p: (p.nav_order, p.path)):
+            groups.setdefault(page.nav or "", []).append(page)
+        items: list[tuple[int, Any]] = []
+        for section, pages in groups.items():
+            entries = [{safe_title(p.title): src_uri(p.path)} for p in pages]
+            if section:
+                items.append((pages[0].nav_order, {safe_title(section): entries}))
+            else:
+                items += [(p.nav_order, e) for p, e in zip(pages, entries)]
+        nav = [entry for _, entry in sorted(items, key=lambda x: x[0])]
+        return nav + _existing(config.nav or [], files)
+
+    # -- pages -----------------------------------------------------------------------------
+    def on_page_content(self, html: str, /, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        uri = page.file.src_uri
+        if uri in self.nav_pages:
+            return self.nav_pages[uri].html
+        if uri.startswith(shells.SHELL_DIR + "/"):
+            return f"<h1>{shells.TITLE}</h1>{shells.BODY}"
+        return html
+
+    def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
+        if page.file.src_uri.startswith(shells.SHELL_DIR + "/"):
+            self.shell_html[page.url] = output
+        return output
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.rendered is not None and self.ctx is not None
+        site_dir = Path(config.site_dir)
+        shutil.rmtree(site_dir / shells.SHELL_DIR, ignore_errors=True)
+        by_depth = {shells.depth(url): shells.Shell(url, html) for url, html in self.shell_html.items()}
+        default_description = str(config.site_description or "")
+        for page in self.stamped:
+            write_page(site_dir, page, by_depth[shells.depth(page.path)].stamp(page, default_description))
+        write_files(site_dir, self.rendered.files)
+        extend_sitemap(site_dir, config.site_url or "", [p.path for p in self.stamped],
+                       self.ctx.generated_at[:10], shells.SHELL_DIR + "/")
+        if self.config.search:
+            try:
+                index_search(site_dir)
+            except SearchIndexError as err:
+                raise PluginError(f"生成搜索索引（Pagefind）失败：\n{err}") from err
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.root is not None:
+            for sub in ("registry", "schemas"):
+                if (self.root / sub).is_dir():
+                    server.watch(str(self.root / sub))
+        return server
+
+
+def _existing(entries: list[Any], files: Files) -> list[Any]:
+    """Nav entries of mkdocs.yml, leaving out those whose page does not exist."""
+    out: list[Any] = []
+    for entry in entries:
+        if isinstance(entry, str):
+            if "://" in entry or files.get_file_from_path(entry) is not None:
+                out.append(entry)
+        elif isinstance(entry, dict):
+            title, value = next(iter(entry.items()))
+            if isinstance(value, list):
+                kept = _existing(value, files)
+                if kept:
+                    out.append({title: kept})
+            elif isinstance(value, str) and ("://" in value or files.get_file_from_path(value) is not None):
+                out.append({title: value})
+    return out

@@ -1,0 +1,54 @@
+"""The static JSON API under ``api/v1/``: an index, one file per kind, one per record.
+
+Every file carries ``schema_version`` and ``generated_at``; every path inside (``url``,
+``page``, ``downloads``) is relative to the site root."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any, Iterator
+
+from ..kinds import KINDS
+from ..registry import Registry
+from .model import DataFile, SiteContext, record_path
+from .records import catalogue_title
+
+# Version of the record format the API serves (the schemas in schemas/). Bump the major
+# number when a field is removed or changes meaning, the minor one when fields are added.
+SCHEMA_VERSION = "1.0"
+BASE = "api/v1/"
+
+
+def _dump(data: Any, pretty: bool = False) -> bytes:
+    if pretty:
+        return json.dumps(data, ensure_ascii=False, indent=2).encode()
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def api_files(registry: Registry, ctx: SiteContext) -> Iterator[DataFile]:
+    """Every file of the API."""
+    stamp = {"schema_version": SCHEMA_VERSION, "generated_at": ctx.generated_at}
+    if ctx.revision:
+        stamp["revision"] = ctx.revision
+    kinds = []
+    for kind in KINDS:
+        records = registry.records.get(kind.name, {})
+        kinds.append({"kind": kind.name, "title": catalogue_title(registry, kind.name), "noun": kind.noun,
+                      "count": len(records), "status": dict(Counter(r.status for r in records.values())),
+                      "url": f"{BASE}{kind.name}.json", "record_url": f"{BASE}{kind.name}/{{id}}.json",
+                      "page": f"{kind.name}/"})
+        yield DataFile(f"{BASE}{kind.name}.json", _dump({
+            **stamp, "kind": kind.name, "count": len(records),
+            "records": [{"id": r.id, "page": record_path(r), "data": r.data} for r in records.values()]}))
+        for r in records.values():
+            yield DataFile(f"{BASE}{kind.name}/{r.id}.json", _dump({
+                **stamp, "kind": kind.name, "id": r.id, "page": record_path(r),
+                "source_file": r.file, "data": r.data}, pretty=True))
+    yield DataFile(f"{BASE}index.json", _dump({
+        **stamp, "title": registry.config.get("title", ""), "count": registry.count(), "kinds": kinds,
+        "downloads": {k: {ext: f"downloads/{k}.{ext}" for ext in ("csv", "xlsx", "json")}
+                      for k in (c["kind"] for c in registry.config.get("catalogues") or [] if isinstance(c, dict))},
+        }, pretty=True))
+
+

@@ -1,0 +1,185 @@
+"""One page per catalogue: a filterable, sortable table fed by a compact rows file.
+
+The page carries the filter controls; ``assets/mulu/catalogue.js`` loads ``<kind>/_rows.json``
+(ids never start with ``_``, so the name cannot clash with a record page), filters and sorts
+in the browser, renders one page of rows at a time, and keeps the state in the URL query.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from ..kinds import KIND_BY_NAME, occupation_uses
+from ..registry import Record, Registry
+from .html import esc, link
+from .model import DataFile, Page, SiteContext, relative
+from .records import catalogue_title
+from .values import region_text
+
+STATUSES = ("在册", "暂停", "已移出")
+DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON"))
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a catalogue table beyond name, region and status."""
+
+    label: str
+    get: Callable[[Record, Registry], Any]
+    numeric: bool = False
+
+
+def _get(data: Any, *keys: str) -> Any:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _occupations(record: Record, registry: Registry) -> str:
+    names = []
+    for _, code, _ in occupation_uses(record.kind, record.data):
+        occ = registry.reference.occupations.get(code)
+        name = occ.name if occ else code
+        if name not in names:
+            names.append(name)
+    return "、".join(names)
+
+
+def _programme_occupation(record: Record, registry: Registry) -> str:
+    text = _occupations(record, registry)
+    work_type = _get(record.data, "occupation", "work_type")
+    return f"{text}（{work_type}）" if work_type else text
+
+
+def _subsidy(record: Record, registry: Registry) -> int | None:
+    values = [lv.get("subsidy") for lv in record.data.get("levels") or [] if isinstance(lv, dict)]
+    values = [v for v in values if isinstance(v, int)]
+    return max(values) if values else None
+
+
+def _levels_text(record: Record, registry: Registry) -> str:
+    return "、".join(_levels(record))
+
+
+def _levels(record: Record) -> list[str]:
+    out: list[str] = []
+    for _, _, levels in occupation_uses(record.kind, record.data):
+        out += [lv for lv in levels if lv not in out]
+    return out
+
+
+def _field(*keys: str) -> Callable[[Record, Registry], Any]:
+    return lambda record, registry: _get(record.data, *keys)
+
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "programmes": (Column("职业（工种）", _programme_occupation), Column("等级", _levels_text),
+                   Column("最高补贴（元）", _subsidy, numeric=True), Column("培训类别", _field("category"))),
+    "institutions": (Column("统一社会信用代码", lambda r, g: r.id), Column("机构类型", _field("type")),
+                     Column("培训职业", _occupations)),
+    "assessors": (Column("统一社会信用代码", lambda r, g: r.id), Column("机构类型", _field("type")),
+                  Column("认定职业", _occupations)),
+    "bases": (Column("类别", _field("category")), Column("级别", _field("level")),
+              Column("运营单位", _field("operator", "name"))),
+    "studios": (Column("领办人", _field("master", "name")), Column("职业", _occupations),
+                Column("级别", _field("level")), Column("依托单位", _field("host", "name"))),
+    "specs": (Column("规范编号", _field("number")), Column("相关职业", _occupations)),
+    "notices": (Column("文号", _field("number")), Column("发文日期", _field("date")),
+                Column("发文机关", _field("issuer"))),
+}
+
+
+def rows_data(kind: str, registry: Registry, ctx: SiteContext) -> dict[str, Any]:
+    """Everything the catalogue script needs, compactly: one array per record,
+    ``[id, name, status, region, [occupation codes], [levels], *columns]``."""
+    columns = COLUMNS.get(kind, ())
+    rows, regions = [], {}
+    for record in registry.records.get(kind, {}).values():
+        codes = sorted({code for _, code, _ in occupation_uses(kind, record.data)})
+        rows.append([record.id, record.name, record.status, record.region, codes, _levels(record),
+                     *[c.get(record, registry) for c in columns]])
+        code = record.region
+        while code and code not in regions:
+            parent = registry.reference.region_parent(code)
+            regions[code] = [region_text(registry, code), parent or ""]
+            code = parent or ""
+    return {"kind": kind, "generated_at": ctx.generated_at,
+            "columns": [{"label": c.label, "numeric": c.numeric} for c in columns],
+            "regions": dict(sorted(regions.items())), "rows": rows}
+
+
+def _select(name: str, label: str, options: list[tuple[str, str]]) -> str:
+    opts = "".join(f'<option value="{esc(v)}">{esc(t)}</option>' for v, t in options)
+    return (f'<div class="mulu-filter"><label for="f-{name}">{esc(label)}</label>'
+            f'<select id="f-{name}" name="{name}"><option value="">全部</option>{opts}</select></div>')
+
+
+def _region_options(registry: Registry, regions: dict[str, list[str]]) -> list[tuple[str, str]]:
+    def depth(code: str) -> int:
+        return len(registry.reference.region_path(code)) - 1
+
+    return [(code, "\u3000" * depth(code) + registry.reference.region_name(code)) for code in sorted(regions)]
+
+
+def filters_html(kind: str, registry: Registry, data: dict[str, Any]) -> str:
+    """The filter form; its options are those that occur in the catalogue."""
+    occupations = sorted({c for row in data["rows"] for c in row[4]})
+    levels = [lv for lv in registry.reference.levels if any(lv in row[5] for row in data["rows"])]
+    parts = [f'<div class="mulu-filter mulu-filter--text"><label for="f-q">关键词</label>'
+             f'<input id="f-q" name="q" type="search" placeholder="名称、编号、单位……" autocomplete="off"></div>',
+             _select("region", "地区（含下级）", _region_options(registry, data["regions"]))]
+    if occupations:
+        names = registry.reference.occupations
+        parts.append(_select("occ", "职业", [(c, f"{names[c].name}（{c}）" if c in names else c) for c in occupations]))
+    if levels:
+        parts.append(_select("level", "等级", [(lv, lv) for lv in levels]))
+    parts.append(_select("status", "状态", [(s, s) for s in STATUSES]))
+    parts.append('<div class="mulu-filter mulu-filter--reset"><button type="reset" class="md-button">清除筛选</button></div>')
+    return f'<form class="mulu-filters" role="search" aria-label="筛选" onsubmit="return false">{"".join(parts)}</form>'
+
+
+def table_html(title: str, data: dict[str, Any]) -> str:
+    """The empty table the script fills; headers are buttons that sort."""
+    labels = ["名称", "地区", *[c["label"] for c in data["columns"]], "状态"]
+    keys = ["name", "region", *[f"c{i}" for i in range(len(data["columns"]))], "status"]
+    head = "".join(f'<th scope="col" data-key="{k}"><button type="button" class="mulu-sort">{esc(lb)}</button></th>'
+                   for k, lb in zip(keys, labels))
+    return (f'<p class="mulu-count" aria-live="polite">正在加载……</p>'
+            f'<div class="mulu-table-wrap"><table class="mulu-table mulu-catalogue-table">'
+            f'<caption class="md-visually-hidden">{esc(title)}（点击表头排序）</caption>'
+            f'<thead><tr>{head}</tr></thead><tbody></tbody></table></div>'
+            f'<nav class="mulu-pager" aria-label="分页"></nav>')
+
+
+def catalogue_page(kind: str, registry: Registry, ctx: SiteContext, order: int) -> Iterator[Page | DataFile]:
+    """The catalogue page of ``kind`` and its rows file."""
+    here = f"{kind}/"
+    data = rows_data(kind, registry, ctx)
+    records = registry.records.get(kind, {}).values()
+    counts = {s: sum(1 for r in records if r.status == s) for s in STATUSES}
+    description = next((str(c.get("description", "")) for c in registry.config.get("catalogues") or []
+                        if isinstance(c, dict) and c.get("kind") == kind), "")
+    title = catalogue_title(registry, kind)
+    summary = "，".join(f"{s} {n}" for s, n in counts.items() if n)
+    downloads = "".join(f"<li>{link(relative(here, f'downloads/{kind}.{ext}'), label, download='')}</li>"
+                        for ext, label in DOWNLOADS)
+    html = (f'<p>{esc(description)}</p>' if description else "") + \
+        (f'<p>共 {len(data["rows"])} 条记录（{summary}）。数据更新于 {esc(ctx.generated_at[:10])}。</p>'
+         f'<div class="mulu-downloads"><span>下载全部：</span><ul>{downloads}'
+         f'<li>{link(relative(here, f"api/v1/{kind}.json"), "API")}</li></ul></div>'
+         f'<div class="mulu-catalogue" data-rows="_rows.json" data-kind="{esc(kind)}">'
+         f'{filters_html(kind, registry, data)}{table_html(title, data)}</div>'
+         f'<noscript><p>筛选和排序需要启用 JavaScript；也可以下载上面的 CSV 或 Excel 文件查看全部记录。</p></noscript>'
+         f'<script src="{esc(relative(here, "assets/mulu/catalogue.js"))}" defer></script>')
+    yield Page(path=here, title=title, html=html, nav="各类目录", nav_order=order,
+               description=f"{title}：共 {len(data['rows'])} 条记录，可按地区、职业、等级和状态筛选。")
+    yield DataFile(f"{kind}/_rows.json", json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def catalogue_pages(registry: Registry, ctx: SiteContext) -> Iterator[Page | DataFile]:
+    """One catalogue page per catalogue opened in the registry configuration."""
+    kinds = [c.get("kind") for c in registry.config.get("catalogues") or [] if isinstance(c, dict)]
+    for i, kind in enumerate(k for k in kinds if k in KIND_BY_NAME):
+        yield from catalogue_page(kind, registry, ctx, 10 + i)

@@ -1,0 +1,66 @@
+"""The build-wide facts (:class:`SiteContext`) derived from a project: when and where from."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Mapping
+
+from ..registry import Registry
+from .model import SiteContext
+
+CHINA = timezone(timedelta(hours=8), "CST")
+# Outside git and without SOURCE_DATE_EPOCH and without any dated record: a fixed instant,
+# so that builds stay reproducible (never the clock).
+FALLBACK_EPOCH = 946656000  # 2000-01-01T00:00:00+08:00
+
+
+def _git(root: Path, *args: str) -> str:
+    try:
+        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return proc.stdout.strip() if proc.returncode == 0 else ""
+
+
+def _latest_date(registry: Registry) -> int | None:
+    """The latest notice or listing date in the data, as an epoch at midnight China time."""
+    dates = [str(r.data.get("date", "")) for r in registry.records.get("notices", {}).values()]
+    dates += [str((r.data.get("listed") or {}).get("date", "")) for r in registry.all_records()]
+    dates = [d for d in dates if len(d) == 10]
+    if not dates:
+        return None
+    try:
+        return int(datetime.fromisoformat(max(dates)).replace(tzinfo=CHINA).timestamp())
+    except ValueError:
+        return None
+
+
+def source_epoch(root: Path, registry: Registry, environ: Mapping[str, str] | None = None) -> tuple[int, str]:
+    """(seconds since 1970, commit id) that a build of ``root`` is stamped with.
+
+    ``SOURCE_DATE_EPOCH`` wins (the reproducible-builds convention), then the time of the
+    last git commit, then the latest date found in the registry itself."""
+    environ = os.environ if environ is None else environ
+    revision = ""
+    head = _git(root, "log", "-1", "--format=%ct %H")
+    epoch: int | None = None
+    if head:
+        stamp, revision = head.split()
+        epoch = int(stamp)
+    if environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        epoch = int(environ["SOURCE_DATE_EPOCH"].strip())
+    if epoch is None:
+        epoch = _latest_date(registry) or FALLBACK_EPOCH
+    return epoch, revision
+
+
+def build_context(registry: Registry, root: Path, environ: Mapping[str, str] | None = None) -> SiteContext:
+    """The :class:`SiteContext` for building ``registry`` (read from ``root``)."""
+    epoch, revision = source_epoch(root, registry, environ)
+    repo = registry.config.get("repository") or {}
+    generated = datetime.fromtimestamp(epoch, CHINA).isoformat()
+    return SiteContext(generated_at=generated, revision=revision, repo_url=str(repo.get("url", "")),
+                       repo_edit=str(repo.get("edit", "edit/main")), extras={"epoch": epoch})

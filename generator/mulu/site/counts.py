@@ -1,0 +1,40 @@
+"""Counting records by catalogue, region (descendants included) and status."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..registry import Registry
+
+
+@dataclass(frozen=True)
+class Counts:
+    """``by[(region, kind)]`` counts statuses of the records of ``kind`` in ``region`` or
+    below it; ``kinds[kind]`` counts the whole catalogue."""
+
+    by: dict[tuple[str, str], Counter] = field(default_factory=dict)
+    kinds: dict[str, Counter] = field(default_factory=dict)
+
+    def get(self, region: str, kind: str) -> Counter:
+        """Status counts of ``kind`` within ``region`` (empty when none)."""
+        return self.by.get((region, kind), Counter())
+
+
+def count_records(registry: Registry) -> Counts:
+    """Walk every record once, adding it to its region and all the region's ancestors."""
+    by: dict[tuple[str, str], Counter] = {}
+    kinds: dict[str, Counter] = {}
+    chains: dict[str, list[str]] = {}
+    for record in registry.all_records():
+        kinds.setdefault(record.kind, Counter())[record.status] += 1
+        chain = chains.get(record.region)
+        if chain is None:
+            chain, code = [], record.region
+            while code:
+                chain.append(code)
+                code = registry.reference.region_parent(code) or ""
+            chains[record.region] = chain
+        for code in chain:
+            by.setdefault((code, record.kind), Counter())[record.status] += 1
+    return Counts(by, kinds)

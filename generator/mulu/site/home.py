@@ -1,0 +1,84 @@
+"""The home page: search, counts per catalogue and jurisdiction, the latest notices."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..registry import Record, Registry
+from .counts import Counts, count_records
+from .html import esc, link, table
+from .model import Page, SiteContext, record_path, relative
+from .records import catalogue_title, notice_label
+
+LATEST = 8
+
+
+def catalogue_kinds(registry: Registry) -> list[str]:
+    """The kinds the configuration opens as catalogues, in its order."""
+    return [str(c["kind"]) for c in registry.config.get("catalogues") or [] if isinstance(c, dict) and "kind" in c]
+
+
+def search_box(uid: str, extra_class: str = "") -> str:
+    """A Pagefind search box (wired up by ``assets/mulu/search.js``)."""
+    return (f'<div class="mulu-search {extra_class}" data-mulu-search>'
+            f'<form class="mulu-search__form" role="search" aria-label="全文搜索" action="javascript:void(0)">'
+            f'<label class="md-visually-hidden" for="{uid}">全文搜索</label>'
+            f'<input id="{uid}" class="mulu-search__input" type="search" placeholder="搜索机构、职业、公告……" '
+            f'autocomplete="off" enterkeyhint="search"></form>'
+            f'<div class="mulu-search__results" hidden><p class="mulu-search__summary" aria-live="polite"></p>'
+            f'<ol class="mulu-search__list"></ol></div></div>')
+
+
+def newest_notices(registry: Registry) -> list[Record]:
+    """Notices, newest first (ties by id)."""
+    notices = sorted(registry.records.get("notices", {}).values(), key=lambda r: r.id)
+    return sorted(notices, key=lambda r: str(r.data.get("date", "")), reverse=True)
+
+
+def catalogue_table(registry: Registry, counts: Counts, here: str) -> str:
+    """Counts per catalogue and status."""
+    rows = []
+    for kind in catalogue_kinds(registry):
+        c = counts.kinds.get(kind)
+        c = c if c is not None else {}
+        rows.append([link(relative(here, f"{kind}/"), catalogue_title(registry, kind)),
+                     *[str(c.get(s, 0)) for s in ("在册", "暂停", "已移出")], str(sum(c.values()))])
+    return table(["目录", "在册", "暂停", "已移出", "合计"], rows, caption="各类目录的记录数")
+
+
+def jurisdiction_table(registry: Registry, counts: Counts, here: str) -> str:
+    """Records listed (在册) per jurisdiction and catalogue."""
+    kinds = catalogue_kinds(registry)
+    rows = []
+    for code in registry.config.get("jurisdictions") or []:
+        cells = [link(relative(here, f"jurisdictions/{code}/"), registry.reference.region_name(str(code)))]
+        total = 0
+        for kind in kinds:
+            n = counts.get(str(code), kind).get("在册", 0)
+            total += n
+            cells.append(link(relative(here, f"{kind}/") + f"?region={code}&status=在册", str(n)) if n else "0")
+        rows.append(cells + [str(total)])
+    return table(["辖区", *[catalogue_title(registry, k) for k in kinds], "合计"], rows,
+                 caption="各辖区在册记录数（含下级地区）")
+
+
+def notice_list(notices: list[Record], here: str) -> str:
+    """Notices as a list: date, then number and title."""
+    items = "".join(f'<li><time datetime="{esc(n.data.get("date", ""))}">{esc(n.data.get("date", ""))}</time> '
+                    f'{link(relative(here, record_path(n)), notice_label(n))}</li>' for n in notices)
+    return f'<ul class="mulu-notices">{items}</ul>' if items else "<p>暂无调整公告。</p>"
+
+
+def home_page(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
+    """The home page."""
+    counts = count_records(registry)
+    title = str(registry.config.get("title", "职业技能培训目录"))
+    description = str(registry.config.get("description", ""))
+    html = (f'<h1>{esc(title)}</h1>' + (f'<p class="mulu-lead">{esc(description)}</p>' if description else "")
+            + search_box("mulu-q-home", "mulu-search--hero")
+            + f'<p>想确认一家机构是否在册？请用{link("check/", "机构查询")}输入统一社会信用代码或名称。</p>'
+            + '<h2 id="catalogues">各类目录</h2>' + catalogue_table(registry, counts, "")
+            + '<h2 id="jurisdictions">各辖区</h2>' + jurisdiction_table(registry, counts, "")
+            + '<h2 id="latest">最新调整公告</h2>' + notice_list(newest_notices(registry)[:LATEST], "")
+            + f'<p>{link("notices/", "全部调整公告")} · 数据更新于 {esc(ctx.generated_at[:10])}</p>')
+    yield Page(path="", title="首页", html=html, nav="", nav_order=0, description=description)

@@ -1,0 +1,67 @@
+"""One page per jurisdiction of the configuration, and an index of them."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..registry import Registry
+from .counts import Counts, count_records
+from .home import catalogue_kinds, jurisdiction_table, newest_notices, notice_list
+from .html import esc, link, table
+from .model import Page, SiteContext, relative
+from .records import catalogue_title
+
+STATUSES = ("在册", "暂停", "已移出")
+
+
+def _children(registry: Registry, code: str, counts: Counts, kinds: list[str]) -> list[str]:
+    """Regions directly below ``code`` that hold records of the catalogues."""
+    found = {c for (c, kind) in counts.by if kind in kinds and registry.reference.region_parent(c) == code}
+    return sorted(found)
+
+
+def jurisdiction_page(code: str, registry: Registry, counts: Counts) -> Page:
+    """Counts by catalogue and status, sub-regions, and the notices issued there."""
+    here = f"jurisdictions/{code}/"
+    name = registry.reference.region_name(code)
+    kinds = catalogue_kinds(registry)
+
+    def filtered(kind: str, region: str, status: str = "") -> str:
+        query = f"?region={region}" + (f"&status={status}" if status else "")
+        return relative(here, f"{kind}/") + query
+
+    rows = []
+    for kind in kinds:
+        c = counts.get(code, kind)
+        cells = [link(filtered(kind, code), catalogue_title(registry, kind))]
+        cells += [link(filtered(kind, code, s), str(c[s])) if c.get(s) else "0" for s in STATUSES]
+        rows.append(cells + [str(sum(c.values()))])
+    html = [f'<p>{esc(" / ".join(registry.reference.region_path(code)))}（行政区划代码 {esc(code)}）及其下级地区的目录记录。</p>',
+            '<h2 id="catalogues">各类目录</h2>',
+            table(["目录", *STATUSES, "合计"], rows, caption=f"{name}各类目录的记录数")]
+    children = _children(registry, code, counts, kinds)
+    if children:
+        sub_rows = []
+        for child in children:
+            cells = [esc(registry.reference.region_name(child))]
+            for kind in kinds:
+                n = counts.get(child, kind).get("在册", 0)
+                cells.append(link(filtered(kind, child, "在册"), str(n)) if n else "0")
+            sub_rows.append(cells)
+        html += ['<h2 id="regions">下级地区</h2>',
+                 table(["地区", *[catalogue_title(registry, k) for k in kinds]], sub_rows,
+                       caption=f"{name}下级地区的在册记录数")]
+    notices = [n for n in newest_notices(registry) if registry.reference.in_region(n.region, code)]
+    html += ['<h2 id="notices">本辖区的调整公告</h2>', notice_list(notices, here)]
+    return Page(path=here, title=name, html="".join(html), description=f"{name}的职业技能培训目录清单")
+
+
+def jurisdiction_pages(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
+    """The index of jurisdictions and one page for each."""
+    counts = count_records(registry)
+    codes = [str(c) for c in registry.config.get("jurisdictions") or []]
+    yield Page(path="jurisdictions/", title="各辖区", nav="", nav_order=40,
+               html="<p>本目录覆盖的辖区，数字为在册记录数（含下级地区），点击可查看筛选后的目录。</p>"
+                    + jurisdiction_table(registry, counts, "jurisdictions/"))
+    for code in codes:
+        yield jurisdiction_page(code, registry, counts)

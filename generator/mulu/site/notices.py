@@ -1,0 +1,23 @@
+"""The list of all adjustment notices (each notice has its own record page)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..registry import Registry
+from .home import newest_notices
+from .html import esc, link, table
+from .model import Page, SiteContext, record_path, relative
+from .values import region_text
+
+
+def notices_index(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
+    """All notices, newest first."""
+    here = "notices/"
+    rows = [[esc(n.data.get("date", "")), esc(n.data.get("number", "")),
+             link(relative(here, record_path(n)), n.name), esc(n.data.get("issuer", "")),
+             esc(region_text(registry, n.region))] for n in newest_notices(registry)]
+    html = ("<p>目录的每一次动态调整都以调整公告为依据。点击标题查看公告列入、暂停和移出的记录。</p>"
+            + table(["发文日期", "文号", "标题", "发文机关", "地区"], rows, caption="调整公告（最新在前）"))
+    yield Page(path=here, title="调整公告", html=html, nav="", nav_order=20,
+               description="职业技能培训目录的调整公告")

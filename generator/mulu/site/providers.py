@@ -1,0 +1,41 @@
+"""The list of everything that contributes to the site.
+
+``PROVIDERS``: functions ``(registry, ctx) -> Iterable[Page | DataFile]``, run in order.
+``RECORD_SECTIONS``: functions ``(record, registry, ctx) -> str`` returning HTML (escaped by
+the function) shown on every record page after its fields and related records.
+Add yours to the tuples below; nothing else needs to change.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .. import tables
+from ..registry import Registry
+from .api import api_files
+from .catalogue import catalogue_pages
+from .check import check_pages
+from .home import home_page
+from .jurisdictions import jurisdiction_pages
+from .model import Page, ProviderFn, SiteContext
+from .notices import notices_index
+from .records import RecordSection, record_pages
+
+RECORD_SECTIONS: tuple[RecordSection, ...] = ()
+
+
+def records(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
+    """Record pages with the current ``RECORD_SECTIONS`` (looked up when the build runs)."""
+    return record_pages(registry, ctx, RECORD_SECTIONS)
+
+
+PROVIDERS: tuple[ProviderFn, ...] = (
+    home_page,
+    check_pages,
+    catalogue_pages,
+    notices_index,
+    jurisdiction_pages,
+    records,
+    api_files,
+    tables.download_files,
+)

@@ -1,0 +1,127 @@
+"""One page per record (all kinds, notices included): fields, banner, related records."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator
+
+from ..kinds import KIND_BY_NAME, KINDS
+from ..registry import Record, Registry
+from .html import esc, link, record_link
+from .model import Page, SiteContext, record_path, relative
+from .relations import Related, Relations
+from .values import FieldRenderer, guides
+
+RecordSection = Callable[[Record, Registry, SiteContext], str]
+
+STATUS_WORDS = {"暂停": "已暂停", "已移出": "已移出目录"}
+
+
+def catalogue_title(registry: Registry, kind: str) -> str:
+    """The catalogue's title from the registry configuration, else the built-in one."""
+    for item in registry.config.get("catalogues") or []:
+        if isinstance(item, dict) and item.get("kind") == kind and item.get("title"):
+            return str(item["title"])
+    return KIND_BY_NAME[kind].title
+
+
+def notice_label(notice: Record) -> str:
+    """``文号 标题`` of a notice, the way people cite it."""
+    number = notice.data.get("number")
+    return f"{number} {notice.name}" if number else notice.name
+
+
+def banner(record: Record, registry: Registry, here: str) -> str:
+    """A clear notice at the top of a suspended or withdrawn record: when, by which notice, why."""
+    if record.status not in STATUS_WORDS:
+        return ""
+    change = record.data.get("status_change") or {}
+    noun = KIND_BY_NAME[record.kind].noun
+    parts = [f"<p><strong>本{esc(noun)}{esc(STATUS_WORDS[record.status])}</strong>"]
+    if change.get("date"):
+        parts.append(f"（{esc(change['date'])}）")
+    parts.append("</p>")
+    notice = registry.get("notices", str(change.get("notice", "")))
+    if notice is not None:
+        parts.append(f"<p>依据：{link(relative(here, record_path(notice)), notice_label(notice))}</p>")
+    elif change.get("notice"):
+        parts.append(f"<p>依据：{esc(change['notice'])}</p>")
+    if change.get("reason"):
+        parts.append(f"<p>原因：{esc(change['reason'])}</p>")
+    cls = "withdrawn" if record.status == "已移出" else "suspended"
+    return f'<div class="mulu-banner mulu-banner--{cls}" role="note">{"".join(parts)}</div>'
+
+
+def related_html(items: list[Related], here: str) -> str:
+    """Related records, those this record names first, then those naming it."""
+    if not items:
+        return ""
+    out = ['<h2 id="related">相关记录</h2>']
+    for outgoing, title in ((True, "本记录关联的"), (False, "关联本记录的")):
+        chosen = [r for r in items if r.outgoing == outgoing]
+        if not chosen:
+            continue
+        lis = "".join(f"<li><span class=\"mulu-kind\">{esc(KIND_BY_NAME[r.record.kind].noun)}</span> "
+                      f"{record_link(relative(here, record_path(r.record)), r.record)}"
+                      f"<span class=\"mulu-relation\">（{esc(r.relation)}）</span></li>" for r in chosen)
+        out.append(f'<h3>{title}</h3><ul class="mulu-related">{lis}</ul>')
+    return "".join(out)
+
+
+def notice_sections(notice: Record, registry: Registry, here: str) -> str:
+    """What a notice did: the records it listed, suspended and withdrew, by catalogue."""
+    groups: dict[str, list[Record]] = {"listed": [], "暂停": [], "已移出": []}
+    for link_ in registry.links_to.get(("notices", notice.id), []):
+        if link_.field == ("listed", "notice"):
+            groups["listed"].append(link_.source)
+        elif link_.field == ("status_change", "notice") and link_.source.status in groups:
+            groups[link_.source.status].append(link_.source)
+    titles = {"listed": "本公告列入目录的记录", "暂停": "本公告暂停的记录", "已移出": "本公告移出目录的记录"}
+    out = []
+    for key, records in groups.items():
+        if not records:
+            continue
+        out.append(f'<h2>{titles[key]}（{len(records)}）</h2>')
+        order = {k.name: i for i, k in enumerate(KINDS)}
+        for kind in sorted({r.kind for r in records}, key=order.get):
+            chosen = sorted((r for r in records if r.kind == kind), key=lambda r: r.id)
+            lis = "".join(f"<li>{record_link(relative(here, record_path(r)), r)}</li>" for r in chosen)
+            out.append(f'<h3>{esc(catalogue_title(registry, kind))}（{len(chosen)}）</h3><ul class="mulu-related">{lis}</ul>')
+    return "".join(out)
+
+
+def edit_box(record: Record, ctx: SiteContext, here: str) -> str:
+    """How to ask for a change: the record's file in the repository, and the guide."""
+    guide = link(relative(here, "contributing/"), "如何修改记录")
+    url = ctx.edit_url(record)
+    edit = link(url, "申请修改", rel="nofollow", class_="md-button") if url else ""
+    return (f'<aside class="mulu-edit" aria-label="申请修改"><p>信息有误或已变化？{edit} '
+            f'（记录文件 <code>{esc(record.file)}</code>；{guide}）</p></aside>')
+
+
+def record_page(record: Record, registry: Registry, ctx: SiteContext, renderer: FieldRenderer,
+                relations: Relations, sections: Iterable[RecordSection]) -> Page:
+    """The page of one record."""
+    here = record_path(record)
+    kind = KIND_BY_NAME[record.kind]
+    crumbs = (f'<nav class="mulu-crumbs" aria-label="所在位置">{link(relative(here, record.kind + "/"), catalogue_title(registry, record.kind))}'
+              f' › {esc(kind.noun)}</nav>')
+    body = [crumbs, banner(record, registry, here), '<h2 id="fields">详细信息</h2>', renderer.fields((), record.data)]
+    body.append(related_html(relations.of(record), here))
+    if record.kind == "notices":
+        body.append(notice_sections(record, registry, here))
+    body += [section(record, registry, ctx) for section in sections]
+    body.append(edit_box(record, ctx, here))
+    return Page(path=here, title=record.name, html="".join(body), description=f"{kind.noun}：{record.name}")
+
+
+def record_pages(registry: Registry, ctx: SiteContext, sections: Iterable[RecordSection] = ()) -> Iterator[Page]:
+    """Every record's page, with ``sections`` appended after the fields."""
+    sections = tuple(sections)
+    relations = Relations(registry)
+    by_kind = guides(registry)
+    for record in registry.all_records():
+        here = record_path(record)
+        targets = {link_.field: link_.target for link_ in registry.links_from.get((record.kind, record.id), [])}
+        renderer = FieldRenderer(registry, by_kind[record.kind], targets,
+                                 lambda r, here=here: relative(here, record_path(r)))
+        yield record_page(record, registry, ctx, renderer, relations, sections)

@@ -1,0 +1,51 @@
+"""Run the providers and collect what they produce, refusing two things at one path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..registry import Registry
+from .model import DataFile, Page, ProviderFn, SiteContext
+
+
+class SiteError(Exception):
+    """The providers disagree (two outputs at one path, or an unusable path)."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Every page and data file of the site, in provider order."""
+
+    pages: list[Page]
+    files: list[DataFile]
+
+
+def _check_path(path: str, what: str, owner: str) -> None:
+    if path.startswith("/") or ".." in path.split("/") or "\\" in path:
+        raise SiteError(f"{owner} 生成的{what}路径不合法：{path!r}（应为相对站点根目录的路径）。")
+
+
+def render(registry: Registry, ctx: SiteContext, providers: Iterable[ProviderFn]) -> Rendered:
+    """Call every provider once; pages are directory paths, data files file paths."""
+    pages: list[Page] = []
+    files: list[DataFile] = []
+    seen: dict[str, str] = {}
+    for provider in providers:
+        owner = getattr(provider, "__qualname__", repr(provider))
+        for item in provider(registry, ctx):
+            if isinstance(item, Page):
+                key, what = (item.path.rstrip("/") + "/index.html").lstrip("/"), "页面"
+                if item.path and not item.path.endswith("/"):
+                    raise SiteError(f"{owner} 生成的页面路径应以 / 结尾：{item.path!r}")
+                pages.append(item)
+            elif isinstance(item, DataFile):
+                key, what = item.path, "文件"
+                files.append(item)
+            else:
+                raise SiteError(f"{owner} 返回了无法识别的对象：{type(item).__name__}")
+            _check_path(key, what, owner)
+            if key in seen:
+                raise SiteError(f"{owner} 和 {seen[key]} 都生成了 {key}：请修改其中一个的路径。")
+            seen[key] = owner
+    return Rendered(pages, files)

@@ -1,0 +1,147 @@
+"""Showing a record's fields: Chinese labels from the schema and readable values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..registry import Record, Registry
+from ..schemas import DEFS, Schema
+from .html import esc, external_link, record_link, status_badge
+
+Path_ = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FieldGuide:
+    """What the schema says about each field path of one kind (list indices left out):
+    the shared definition it uses (``region``, ``date``, ``money`` …) or its JSON type,
+    and the order of an object's fields."""
+
+    schema: Schema
+    formats: dict[Path_, str]
+    order: dict[Path_, list[str]]
+
+    @classmethod
+    def build(cls, schema: Schema, defs: dict[str, Any]) -> "FieldGuide":
+        """Walk ``schema`` once, following ``$ref`` into the shared definitions."""
+        formats: dict[Path_, str] = {}
+        order: dict[Path_, list[str]] = {}
+
+        def walk(node: dict[str, Any], path: Path_) -> None:
+            seen = 0
+            while "$ref" in node and seen < 10:
+                name = node["$ref"].rsplit("/", 1)[-1]
+                formats.setdefault(path, name)
+                node = {**defs.get("$defs", {}).get(name, {}), **{k: v for k, v in node.items() if k != "$ref"}}
+                seen += 1
+            if "type" in node and isinstance(node["type"], str):
+                formats.setdefault(path, node["type"])
+            if "properties" in node:
+                order[path] = list(node["properties"])
+                for key, sub in node["properties"].items():
+                    walk(sub, path + (key,))
+            if isinstance(node.get("items"), dict):
+                walk(node["items"], path + ("[]",))
+
+        walk(schema.raw, ())
+        return cls(schema, formats, order)
+
+    def fmt(self, path: tuple[Any, ...]) -> str:
+        """The format name of a concrete path (list indices map to ``[]``)."""
+        return self.formats.get(tuple("[]" if isinstance(p, int) else p for p in path), "")
+
+    def keys(self, path: tuple[Any, ...], value: dict[str, Any]) -> list[str]:
+        """An object's keys in schema order, then any others in their own order."""
+        known = self.order.get(tuple("[]" if isinstance(p, int) else p for p in path), [])
+        return [k for k in known if k in value] + [k for k in value if k not in known]
+
+    def label(self, path: tuple[Any, ...]) -> str:
+        """Chinese label of a field."""
+        return self.schema.label(path)
+
+
+def guides(registry: Registry) -> dict[str, FieldGuide]:
+    """A :class:`FieldGuide` for every kind of the registry."""
+    from ..kinds import KINDS
+
+    defs = registry.schemas[DEFS].raw if DEFS in registry.schemas else {}
+    return {k.name: FieldGuide.build(registry.schema_for(k.name), defs) for k in KINDS if k.schema in registry.schemas}
+
+
+def region_text(registry: Registry, code: str) -> str:
+    """``哈尔滨市南岗区`` style name of a region (province left out below province level)."""
+    names = registry.reference.region_path(code)
+    return "".join(names[1:]) if len(names) > 1 else (names[0] if names else code)
+
+
+def occupation_text(registry: Registry, code: str) -> str:
+    """``电工（6-31-01-03）``, or the bare code when it is not in the code list."""
+    occ = registry.reference.occupations.get(code)
+    return f"{occ.name}（{code}）" if occ else code
+
+
+class FieldRenderer:
+    """Renders the values of one record as HTML; ``href(record)`` makes links to records."""
+
+    def __init__(self, registry: Registry, guide: FieldGuide, targets: dict[tuple[Any, ...], Record],
+                 href: Callable[[Record], str]) -> None:
+        self.registry, self.guide, self.targets, self.href = registry, guide, targets, href
+
+    def value(self, path: tuple[Any, ...], value: Any) -> str:
+        """One value (any shape) as HTML."""
+        target = self.targets.get(path)
+        if target is not None:
+            return record_link(self.href(target), target) + f' <span class="mulu-code">{esc(value)}</span>'
+        if isinstance(value, dict):
+            return self.fields(path, value, cls="mulu-sub")
+        if isinstance(value, list):
+            return self.sequence(path, value)
+        return self.scalar(path, value)
+
+    def scalar(self, path: tuple[Any, ...], value: Any) -> str:
+        """A single value, formatted by what the schema says it is."""
+        fmt = self.guide.fmt(path)
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if value is None:
+            return "—"
+        text = str(value)
+        if fmt == "region":
+            return f'{esc(region_text(self.registry, text))} <span class="mulu-code">{esc(text)}</span>'
+        if fmt == "occupation_code":
+            return esc(occupation_text(self.registry, text))
+        if fmt == "money" and isinstance(value, int):
+            return f"{value:,} 元"
+        if fmt == "url":
+            return external_link(text)
+        if fmt == "status":
+            return status_badge(text)
+        if fmt == "text":
+            return "<br>".join(esc(line) for line in text.splitlines()) or "—"
+        return esc(text)
+
+    def sequence(self, path: tuple[Any, ...], items: list[Any]) -> str:
+        """A list: a table when its items are objects, else a list separated by 、."""
+        if not items:
+            return "—"
+        if all(isinstance(x, dict) for x in items):
+            cols: list[str] = []
+            for i, item in enumerate(items):
+                cols += [k for k in self.guide.keys(path + (i,), item) if k not in cols]
+            head = "".join(f'<th scope="col">{esc(self.guide.label(path + (c,)))}</th>' for c in cols)
+            rows = "".join(
+                "<tr>" + "".join(f'<td data-label="{esc(self.guide.label(path + (c,)))}">'
+                                 f'{self.value(path + (i, c), item[c]) if c in item else "—"}</td>' for c in cols)
+                + "</tr>" for i, item in enumerate(items))
+            return (f'<div class="mulu-table-wrap"><table class="mulu-table mulu-table--nested"><thead><tr>{head}'
+                    f'</tr></thead><tbody>{rows}</tbody></table></div>')
+        return "、".join(self.value(path + (i,), x) for i, x in enumerate(items))
+
+    def fields(self, path: tuple[Any, ...], data: dict[str, Any], cls: str = "mulu-fields") -> str:
+        """An object as a definition list: label, then value."""
+        parts = []
+        for key in self.guide.keys(path, data):
+            sub = path + (key,)
+            parts.append(f"<dt>{esc(self.guide.label(sub))}</dt><dd>{self.value(sub, data[key])}</dd>")
+        return f'<dl class="{cls}">{"".join(parts)}</dl>'

@@ -1,0 +1,195 @@
+/* mulu 目录表：载入 _rows.json，在浏览器中筛选、排序、分页；筛选状态保存在网址中，
+   可以分享，刷新后保留。所有记录文字都以 textContent 插入。 */
+(function () {
+  "use strict";
+  var box = document.querySelector(".mulu-catalogue");
+  if (!box) return;
+  var PAGE = 50;
+  var FIELDS = ["q", "region", "occ", "level", "status"];
+  var form = box.querySelector(".mulu-filters");
+  var tbody = box.querySelector("tbody");
+  var countEl = box.querySelector(".mulu-count");
+  var pager = box.querySelector(".mulu-pager");
+  var heads = Array.prototype.slice.call(box.querySelectorAll("thead th"));
+  var collator = new Intl.Collator("zh-CN", { numeric: true });
+  var data = null, rows = [], state = readState();
+
+  function readState() {
+    var p = new URLSearchParams(location.search), s = {};
+    FIELDS.forEach(function (k) { s[k] = p.get(k) || ""; });
+    s.sort = p.get("sort") || "";
+    s.dir = p.get("dir") === "desc" ? "desc" : "asc";
+    s.page = Math.max(1, parseInt(p.get("page") || "1", 10) || 1);
+    return s;
+  }
+
+  function writeState() {
+    var p = new URLSearchParams();
+    FIELDS.forEach(function (k) { if (state[k]) p.set(k, state[k]); });
+    if (state.sort) { p.set("sort", state.sort); if (state.dir === "desc") p.set("dir", "desc"); }
+    if (state.page > 1) p.set("page", String(state.page));
+    var qs = p.toString();
+    history.replaceState(null, "", location.pathname + (qs ? "?" + qs : "") + location.hash);
+  }
+
+  function syncForm() {
+    FIELDS.forEach(function (k) {
+      var el = form.elements[k];
+      if (!el) return;
+      if (el.tagName === "SELECT" && state[k] && !Array.prototype.some.call(el.options, function (o) { return o.value === state[k]; })) {
+        var o = document.createElement("option"); o.value = state[k]; o.textContent = state[k]; el.appendChild(o);
+      }
+      el.value = state[k];
+    });
+  }
+
+  function regionName(code) { var r = data.regions[code]; return r ? r[0] : code; }
+
+  function inRegion(code, ancestor) {
+    var guard = 0;
+    while (code && guard++ < 8) {
+      if (code === ancestor) return true;
+      var r = data.regions[code];
+      code = r ? r[1] : "";
+    }
+    return false;
+  }
+
+  function prepare(json) {
+    data = json;
+    data.rows.forEach(function (row) {
+      var text = [row[0], row[1], regionName(row[3])].concat(row.slice(6).map(function (v) { return v == null ? "" : String(v); }));
+      row.hay = text.join(" ").toLowerCase();
+    });
+  }
+
+  function value(row, key) {
+    if (key === "name") return row[1];
+    if (key === "region") return regionName(row[3]);
+    if (key === "status") return row[2];
+    if (key.charAt(0) === "c") return row[6 + parseInt(key.slice(1), 10)];
+    return "";
+  }
+
+  function numeric(key) {
+    return key.charAt(0) === "c" && data.columns[parseInt(key.slice(1), 10)] && data.columns[parseInt(key.slice(1), 10)].numeric;
+  }
+
+  function filtered() {
+    var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
+    var out = data.rows.filter(function (row) {
+      if (state.status && row[2] !== state.status) return false;
+      if (state.occ && row[4].indexOf(state.occ) < 0) return false;
+      if (state.level && row[5].indexOf(state.level) < 0) return false;
+      if (state.region && !inRegion(row[3], state.region)) return false;
+      for (var i = 0; i < words.length; i++) if (row.hay.indexOf(words[i]) < 0) return false;
+      return true;
+    });
+    if (state.sort) {
+      var key = state.sort, num = numeric(key), sign = state.dir === "desc" ? -1 : 1;
+      out.sort(function (a, b) {
+        var x = value(a, key), y = value(b, key);
+        if (x == null || x === "") return (y == null || y === "") ? 0 : 1;
+        if (y == null || y === "") return -1;
+        return sign * (num ? x - y : collator.compare(String(x), String(y)));
+      });
+    }
+    return out;
+  }
+
+  function cell(tr, label, content) {
+    var td = document.createElement("td");
+    td.setAttribute("data-label", label);
+    if (content instanceof Node) td.appendChild(content); else td.textContent = content == null ? "—" : String(content);
+    tr.appendChild(td);
+  }
+
+  function fmt(v, col) {
+    if (v == null || v === "") return "—";
+    return col && col.numeric && typeof v === "number" ? v.toLocaleString("zh-CN") : String(v);
+  }
+
+  function render() {
+    rows = filtered();
+    var pages = Math.max(1, Math.ceil(rows.length / PAGE));
+    if (state.page > pages) state.page = pages;
+    var start = (state.page - 1) * PAGE, shown = rows.slice(start, start + PAGE);
+    var labels = heads.map(function (th) { return th.textContent; });
+    var frag = document.createDocumentFragment();
+    shown.forEach(function (row) {
+      var tr = document.createElement("tr");
+      var a = document.createElement("a");
+      a.href = encodeURIComponent(row[0]) + "/";
+      a.textContent = row[1];
+      cell(tr, labels[0], a);
+      cell(tr, labels[1], regionName(row[3]));
+      data.columns.forEach(function (col, i) { cell(tr, labels[2 + i], fmt(row[6 + i], col)); });
+      var badge = document.createElement("span");
+      badge.className = "mulu-status mulu-status--" + ({ "在册": "listed", "暂停": "suspended", "已移出": "withdrawn" }[row[2]] || "other");
+      badge.textContent = row[2];
+      cell(tr, labels[labels.length - 1], badge);
+      frag.appendChild(tr);
+    });
+    tbody.textContent = "";
+    tbody.appendChild(frag);
+    countEl.textContent = rows.length
+      ? "共 " + rows.length + " 条" + (rows.length < data.rows.length ? "（全部 " + data.rows.length + " 条）" : "") +
+        "，显示第 " + (start + 1) + "–" + (start + shown.length) + " 条"
+      : "没有符合条件的记录（全部 " + data.rows.length + " 条）。请放宽筛选条件。";
+    heads.forEach(function (th) {
+      if (th.dataset.key === state.sort) th.setAttribute("aria-sort", state.dir === "desc" ? "descending" : "ascending");
+      else th.removeAttribute("aria-sort");
+    });
+    renderPager(pages);
+    writeState();
+  }
+
+  function button(text, page, disabled, current) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "md-button mulu-page" + (current ? " md-button--primary" : "");
+    b.textContent = text;
+    b.disabled = !!disabled;
+    if (current) b.setAttribute("aria-current", "page");
+    b.addEventListener("click", function () { state.page = page; render(); box.scrollIntoView({ block: "start" }); });
+    return b;
+  }
+
+  function renderPager(pages) {
+    pager.textContent = "";
+    if (pages < 2) return;
+    pager.appendChild(button("上一页", state.page - 1, state.page === 1));
+    var span = document.createElement("span");
+    span.className = "mulu-page-of";
+    span.textContent = "第 " + state.page + " / " + pages + " 页";
+    pager.appendChild(span);
+    pager.appendChild(button("下一页", state.page + 1, state.page === pages));
+  }
+
+  var timer = null;
+  form.addEventListener("input", function (e) {
+    var el = e.target;
+    if (!el.name) return;
+    clearTimeout(timer);
+    timer = setTimeout(function () { state[el.name] = el.value.trim(); state.page = 1; render(); }, el.tagName === "INPUT" ? 150 : 0);
+  });
+  form.addEventListener("reset", function () {
+    setTimeout(function () { FIELDS.forEach(function (k) { state[k] = ""; }); state.page = 1; render(); }, 0);
+  });
+  heads.forEach(function (th) {
+    var b = th.querySelector("button");
+    if (!b) return;
+    b.addEventListener("click", function () {
+      var key = th.dataset.key;
+      if (state.sort === key) state.dir = state.dir === "asc" ? "desc" : "asc";
+      else { state.sort = key; state.dir = "asc"; }
+      render();
+    });
+  });
+
+  syncForm();
+  fetch(box.getAttribute("data-rows"))
+    .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+    .then(function (json) { prepare(json); render(); })
+    .catch(function () { countEl.textContent = "目录数据加载失败，请刷新页面重试，或下载 CSV 文件查看。"; });
+})();

@@ -1,0 +1,119 @@
+/* mulu 全文搜索：Pagefind（扩展版，中文分词）的模块化界面，首次聚焦搜索框时才加载。
+   结果中的文字一律作为文本插入；摘要只保留 Pagefind 的 <mark> 高亮。 */
+(function () {
+  "use strict";
+  var boxes = document.querySelectorAll("[data-mulu-search]");
+  if (!boxes.length) return;
+  var cfg = document.getElementById("__config");
+  var base = ".";
+  try { base = JSON.parse(cfg.textContent).base || "."; } catch (e) { /* 保持默认 */ }
+  var root = new URL(base.replace(/\/?$/, "/"), location.href);
+  var bundle = new URL("pagefind/", root);
+  var uiLoading = null;
+
+  function loadUI() {
+    if (!uiLoading) {
+      uiLoading = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = bundle.href + "pagefind-modular-ui.js";
+        s.onload = function () { resolve(window.PagefindModularUI); };
+        s.onerror = function () { uiLoading = null; reject(new Error("搜索组件加载失败")); };
+        document.head.appendChild(s);
+      });
+    }
+    return uiLoading;
+  }
+
+  /* Pagefind 的摘要是 HTML：只取文字和 <mark>，其余标签一律丢弃。 */
+  function appendExcerpt(el, html) {
+    var tpl = document.createElement("template");
+    tpl.innerHTML = html || "";
+    tpl.content.childNodes.forEach(function (node) {
+      if (node.nodeType === 1 && node.nodeName === "MARK") {
+        var m = document.createElement("mark");
+        m.textContent = node.textContent;
+        el.appendChild(m);
+      } else {
+        el.appendChild(document.createTextNode(node.textContent || ""));
+      }
+    });
+  }
+
+  function resultTemplate(result) {
+    var li = document.createElement("li");
+    li.className = "mulu-search__hit";
+    var a = document.createElement("a");
+    a.href = result.url;
+    a.textContent = (result.meta && result.meta.title) || result.url;
+    var p = document.createElement("p");
+    appendExcerpt(p, result.excerpt);
+    li.appendChild(a);
+    li.appendChild(p);
+    return li;
+  }
+
+  function placeholderTemplate() {
+    return '<li class="mulu-search__hit mulu-search__hit--loading">正在载入……</li>';
+  }
+
+  function setup(box, n) {
+    var input = box.querySelector("input");
+    var panel = box.querySelector(".mulu-search__results");
+    var summary = box.querySelector(".mulu-search__summary");
+    var list = box.querySelector(".mulu-search__list");
+    if (!input || !panel || !list) return;
+    if (!input.id) input.id = "mulu-q-" + n;
+    list.id = input.id + "-list";
+    var ready = null;
+
+    function show(on) { panel.hidden = !on; }
+
+    function start() {
+      if (!ready) {
+        ready = loadUI().then(function (UI) {
+          var instance = new UI.Instance({ bundlePath: bundle.pathname, baseUrl: root.pathname });
+          instance.add(new UI.Input({ inputElement: "#" + input.id, debounceTimeoutMs: 200 }));
+          instance.add(new UI.ResultList({
+            containerElement: "#" + list.id, resultTemplate: resultTemplate,
+            placeholderTemplate: placeholderTemplate, showImages: false
+          }));
+          instance.on("loading", function () {
+            if (input.value.trim()) { summary.textContent = "正在搜索……"; show(true); }
+          });
+          instance.on("results", function (r) {
+            var term = input.value.trim();
+            if (!term) { show(false); return; }
+            var count = (r && r.results) ? r.results.length : 0;
+            summary.textContent = count ? "找到 " + count + " 个相关页面" : "没有找到与“" + term + "”相关的页面。";
+            show(true);
+          });
+          if (input.value.trim()) instance.triggerSearch(input.value);
+          return instance;
+        }).catch(function () {
+          ready = null;
+          summary.textContent = "搜索暂时无法使用，请稍后再试。";
+          show(true);
+        });
+      }
+      return ready;
+    }
+
+    input.addEventListener("focus", start);
+    input.addEventListener("input", function () { if (!input.value.trim()) show(false); start(); });
+    input.addEventListener("keydown", function (e) { if (e.key === "Escape") show(false); });
+    document.addEventListener("click", function (e) { if (!box.contains(e.target)) show(false); });
+  }
+
+  boxes.forEach(setup);
+
+  /* 手机上页眉只显示放大镜按钮，点击后展开搜索框。 */
+  var toggle = document.querySelector(".mulu-search-toggle");
+  var header = document.getElementById("mulu-header-search");
+  if (toggle && header) {
+    toggle.addEventListener("click", function () {
+      var open = header.classList.toggle("mulu-header-search--open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) { var q = header.querySelector("input"); if (q) q.focus(); }
+    });
+  }
+})();
