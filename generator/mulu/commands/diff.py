@@ -69,7 +69,7 @@ def _record(change: RecordChange) -> str:
 
 def _change_lines(comparison: Comparison, change: RecordChange) -> list[str]:
     head = f"- {_record(change)}{_basis(comparison, change)}"
-    if change.action == "renamed":
+    if change.old_id:
         head += f"：编号 {code(change.old_id)} → {code(change.id)}"
     if change.action in ("suspended", "withdrawn", "reinstated"):
         when = f"，{md(change.date)} 起" if change.date else ""

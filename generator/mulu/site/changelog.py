@@ -75,7 +75,7 @@ def detail_html(change: RecordChange, registry: Registry) -> str:
         when = f"{esc(change.date)} 起" if change.date else ""
         parts.append(f"<p>{esc(action_label(change.action))}{'，' + when if when else ''}"
                      f"{'。原因：' + esc(change.reason) if change.reason else ''}</p>")
-    if change.action == "renamed":
+    if change.old_id:
         parts.append(f"<p>编号由 <code>{esc(change.old_id)}</code> 改为 <code>{esc(change.id)}</code></p>")
     shown = [f for f in change.fields if change.action not in ("suspended", "withdrawn", "reinstated")
              or f.path[:1] not in (("status",), ("status_change",))]
@@ -142,7 +142,7 @@ def adjustment_heading(adjustment: Adjustment, registry: Registry, ctx: SiteCont
             ("生效日期", facts.get("effective")), ("摘要", facts.get("summary"))]
     dl = "".join(f"<dt>{k}</dt><dd>{esc(v)}</dd>" for k, v in rows if v)
     return (f'<h2 id="{esc(adjustment.key)}">{date} {title}</h2>'
-            f'<dl class="mulu-adjustment__facts">{dl}<dt>变动</dt><dd>{esc(counts_text(adjustment.changes))}</dd></dl>')
+            f'<dl class="mulu-adjustment__facts">{dl}<dt>变动</dt><dd>{esc(counts_text(_shown(adjustment)))}</dd></dl>')
 
 
 def _shown(adjustment: Adjustment) -> list[RecordChange]:

@@ -1,0 +1,249 @@
+"""The changelog as the public sees it: the page, notice pages, record timelines, feeds and
+``changes.json``, rendered from the scripted repository."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from mulu.history import load_history
+from mulu.project import open_project
+from mulu.site.changelog import changelog_provider, notice_changes, record_timeline
+from mulu.site.model import DataFile, Page, SiteContext
+
+from test_history_repo import EVIL, Scripted, scripted_repo  # noqa: F401  (fixture)
+
+
+@pytest.fixture(scope="module")
+def site(scripted_repo: Scripted):
+    """(registry, ctx, {path: output}) of the scripted repository."""
+    registry = open_project(scripted_repo.root).registry
+    assert registry is not None
+    ctx = SiteContext(generated_at="2024-11-05T10:00:00+08:00", revision=scripted_repo.commits["rename"],
+                      repo_url="https://gitee.com/example/mulu", extras={"history": load_history(scripted_repo.root)})
+    outputs = {item.path: item for item in changelog_provider(registry, ctx)}
+    return registry, ctx, outputs
+
+
+class Sections(HTMLParser):
+    """Text of each changelog section, by its heading id, in page order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.order: list[str] = []
+        self.text: dict[str, str] = {}
+        self.depth = 0
+        self.current = ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "section":
+            self.depth += 1
+        if tag == "h2" and self.depth and dict(attrs).get("id"):
+            self.current = dict(attrs)["id"]
+            self.order.append(self.current)
+            self.text[self.current] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "section":
+            self.depth -= 1
+            self.current = ""
+
+    def handle_data(self, data):
+        if self.current:
+            self.text[self.current] += data
+
+
+def sections(html: str) -> Sections:
+    parser = Sections()
+    parser.feed(html)
+    return parser
+
+
+def test_changelog_page_is_in_the_navigation(site) -> None:
+    _, _, outputs = site
+    page = outputs["changes/"]
+    assert isinstance(page, Page) and page.nav == "调整记录"
+
+
+def test_changelog_lists_notices_newest_first_with_their_facts(site) -> None:
+    _, _, outputs = site
+    parsed = sections(outputs["changes/"].html)
+    ours = [k for k in parsed.order if k.startswith("notice-t-")]
+    assert ours == ["notice-t-2024-04", "notice-t-2024-03", "notice-t-2024-02", "notice-t-2024-01"]
+    first = parsed.text["notice-t-2024-01"]
+    for fact in ("黑人社测〔2024〕1号", "2024-03-01", "黑龙江省人力资源和社会保障厅", "电工", "焊工", "养老护理员"):
+        assert fact in first
+    assert "新增 3 条" in first
+
+
+def test_changelog_shows_old_and_new_values(site) -> None:
+    _, _, outputs = site
+    text = sections(outputs["changes/"].html).text["notice-t-2024-02"]
+    assert re.search(r"各等级标准（四级） › 补贴标准（元/人）：\s*1000 → 1200", text)
+    assert re.search(r"培训课时：\s*160 → 200", text)
+    withdrawal = sections(outputs["changes/"].html).text["notice-t-2024-04"]
+    assert "移出" in withdrawal and "连续两年无人参训" in withdrawal
+
+
+def test_corrections_are_marked(site, scripted_repo: Scripted) -> None:
+    _, _, outputs = site
+    key = f"correction-{scripted_repo.commits['correction'][:12]}"
+    text = sections(outputs["changes/"].html).text[key]
+    assert "更正" in text and "未依据调整公告" in text
+    assert "面向城乡劳动者。 → 面向城乡劳动者，培训合格后参加等级认定。" in text
+    rename = sections(outputs["changes/"].html).text[f"correction-{scripted_repo.commits['rename'][:12]}"]
+    assert "更名" in rename and "t-hg" in rename and "t-hangong" in rename
+
+
+def test_every_registry_string_is_escaped(site) -> None:
+    registry, ctx, outputs = site
+    html = outputs["changes/"].html
+    assert "<script>alert" not in html and "<b>补贴" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    entry = feedparser.parse(outputs["feeds/all.atom"].content).entries
+    content = next(e for e in entry if "t-2024-01" in e.id).content[0].value
+    assert "<script>alert" not in content and "&lt;script&gt;" in content
+
+
+class Items(HTMLParser):
+    """Text of each timeline item (nested lists included in their item)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[str] = []
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "li":
+            if self.depth == 0 and "mulu-timeline__item" in (dict(attrs).get("class") or ""):
+                self.items.append("")
+                self.depth = 1
+            elif self.depth:
+                self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag == "li" and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.items[-1] += data
+
+
+def timeline_items(html: str) -> list[str]:
+    parser = Items()
+    parser.feed(html)
+    return parser.items
+
+
+def test_record_timeline_shows_each_change_with_its_notice(site) -> None:
+    registry, ctx, _ = site
+    html = record_timeline(registry.get("programmes", "t-dg"), registry, ctx)
+    text = timeline_items(html)
+    assert len(text) == 3
+    assert text[0].startswith("2024-10-08 修改 更正")
+    assert text[1].startswith("2024-06-01 修改 依据 黑人社测〔2024〕2号")
+    assert "1000 → 1200" in text[1] and "160 → 200" in text[1]
+    assert text[2].startswith("2024-03-01 新增 依据 黑人社测〔2024〕1号")
+    assert 'href="../../notices/t-2024-02/"' in html
+
+
+def test_timeline_of_renamed_record_keeps_its_past(site) -> None:
+    registry, ctx, _ = site
+    html = record_timeline(registry.get("programmes", "t-hangong"), registry, ctx)
+    assert "更名" in html and "实训设备检修" in html and "黑人社测〔2024〕1号" in html
+
+
+def test_notice_page_lists_what_the_notice_changed(site) -> None:
+    registry, ctx, _ = site
+    html = notice_changes(registry.get("notices", "t-2024-03"), registry, ctx)
+    assert "依据本公告的调整" in html and "焊工" in html and "实训设备检修" in html
+    assert "电工" not in html
+    assert notice_changes(registry.get("programmes", "t-dg"), registry, ctx) == ""
+
+
+def test_atom_feed_is_valid_with_stable_ids(site, scripted_repo: Scripted) -> None:
+    registry, ctx, outputs = site
+    feed = feedparser.parse(outputs["feeds/all.atom"].content)
+    assert feed.bozo == 0, feed.bozo_exception
+    assert feed.version == "atom10"
+    ids = [e.id for e in feed.entries]
+    assert len(ids) == len(set(ids)) and all(i.startswith("tag:example-hrss.gitee.io,2024:") for i in ids)
+    subsidy = next(e for e in feed.entries if e.id.endswith(":notice/t-2024-02"))
+    assert "黑人社测〔2024〕2号" in subsidy.title
+    assert "1000" in subsidy.content[0].value and "1200" in subsidy.content[0].value
+    assert subsidy.link == "https://example-hrss.gitee.io/mulu/changes/#notice-t-2024-02"
+    # Ids do not depend on the build: a second build from the cache gives the same ones.
+    again = SiteContext(generated_at="2030-01-01T00:00:00+08:00",
+                        extras={"history": load_history(scripted_repo.root)})
+    rebuilt = {i.path: i for i in changelog_provider(registry, again)}
+    assert [e.id for e in feedparser.parse(rebuilt["feeds/all.atom"].content).entries] == ids
+
+
+def test_catalogue_feed_only_carries_its_catalogue(site) -> None:
+    _, _, outputs = site
+    feed = feedparser.parse(outputs["feeds/programmes.atom"].content)
+    assert feed.bozo == 0
+    assert feed.entries and all(t.term == "programmes" for e in feed.entries for t in e.tags)
+    institutions = feedparser.parse(outputs["feeds/institutions.atom"].content)
+    assert not any("t-2024-02" in e.id for e in institutions.entries)
+
+
+def test_changes_json(site) -> None:
+    _, _, outputs = site
+    data = json.loads(outputs["api/v1/changes.json"].content)
+    assert data["available"] is True
+    adjustment = next(a for a in data["adjustments"] if a["id"] == "notice-t-2024-02")
+    assert adjustment["notice"]["number"] == "黑人社测〔2024〕2号"
+    change = next(c for c in adjustment["changes"] if c["id"] == "t-dg")
+    field = next(f for f in change["fields"] if f["field"] == "levels[四级].subsidy")
+    assert (field["old"], field["new"], field["label"]) == (1000, 1200, "各等级标准（四级） › 补贴标准（元/人）")
+    assert change["page"] == "programmes/t-dg/"
+    types = {a["type"] for a in data["adjustments"]}
+    assert types == {"notice", "correction"}
+
+
+def test_without_history_the_site_says_so(project: Path) -> None:
+    registry = open_project(project).registry
+    assert registry is not None
+    ctx = SiteContext(generated_at="2024-01-01T00:00:00+08:00", extras={"history": load_history(project)})
+    outputs = {i.path: i for i in changelog_provider(registry, ctx)}
+    assert "历史记录不可用" in outputs["changes/"].html
+    assert json.loads(outputs["api/v1/changes.json"].content)["available"] is False
+    feed = feedparser.parse(outputs["feeds/all.atom"].content)
+    assert feed.bozo == 0 and feed.entries == []
+    record = next(registry.all_records())
+    assert "历史记录不可用" in record_timeline(record, registry, ctx)
+
+
+@pytest.mark.browser
+def test_changes_since_a_date_filters_and_keeps_the_date_in_the_url(site, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    _, _, outputs = site
+    folder = tmp_path / "changes"
+    folder.mkdir()
+    (folder / "index.html").write_text(f"<!doctype html><meta charset=utf-8><body>{outputs['changes/'].html}</body>",
+                                       encoding="utf-8")
+    (folder / "filter.js").write_bytes(outputs["changes/filter.js"].content)  # type: ignore[union-attr]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page()
+        page.goto((folder / "index.html").as_uri() + "?since=2024-08-01")
+        visible = page.eval_on_selector_all(".mulu-adjustment", "els => els.filter(e => !e.hidden).map(e => e.dataset.date)")
+        assert visible and all(d >= "2024-08-01" for d in visible)
+        assert page.is_hidden("#notice-t-2024-02") and page.is_visible("#notice-t-2024-03")
+        assert page.input_value("#mulu-since") == "2024-08-01"
+        page.fill("#mulu-since", "2024-06-01")
+        page.click(".mulu-since button")
+        assert "since=2024-06-01" in page.url
+        assert page.is_visible("#notice-t-2024-02") and page.is_hidden("#notice-t-2024-01")
+        assert "及之后的调整共" in page.inner_text(".mulu-since__status")
+        browser.close()
