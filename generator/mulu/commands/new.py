@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .. import creditcode
 from ..cli import resolve_root
 from ..kinds import KINDS
 from ..scaffold import Known, ScaffoldError, check_id, create, default_id, find_kind
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     record_id = args.id
     if record_id is None:
         if kind.keyed_by_credit_code:
-            print(f"错误：{kind.noun}以统一社会信用代码为编号，请写在类型后面，例如：mulu new {kind.name} 52230103MJY1234563",
+            print(f"错误：{kind.noun}以统一社会信用代码为编号，请写在类型后面，例如：mulu new {kind.name} 52230103MJY123456J",
                   file=sys.stderr)
             return 2
         record_id = default_id(kind, root / "registry" / kind.name)
@@ -47,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     rel = path.relative_to(root).as_posix()
     print(f"已创建 {rel}。")
+    if kind.keyed_by_credit_code and not creditcode.is_valid(record_id):
+        print(f"注意：{record_id} 没有通过统一社会信用代码校验位检查，请核对营业执照；mulu validate 会报告这个问题。")
     print("下一步：按文件中的注释填写标“必填”的字段，然后运行 mulu validate 检查（它会列出还没填的字段）。")
     if args.id is None:
         print(f"提示：编号“{record_id}”是占位编号，请同时修改文件名和 id 字段为正式编号。")
