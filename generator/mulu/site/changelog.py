@@ -67,7 +67,8 @@ def _fields_html(change: RecordChange, registry: Registry) -> str:
 def detail_html(change: RecordChange, registry: Registry) -> str:
     """What happened to the record, in a sentence or a list of old → new values."""
     if change.action == "added":
-        return f"列入日期 {esc(change.date)}" if change.date else "列入目录"
+        what = "发文日期" if change.kind == "notices" else "列入日期"
+        return f"{what} {esc(change.date)}" if change.date else "列入目录"
     if change.action == "removed":
         return "记录文件被删除（按规定应改为“已移出”而不是删除）"
     parts = []
@@ -138,11 +139,13 @@ def adjustment_heading(adjustment: Adjustment, registry: Registry, ctx: SiteCont
     record = _notice_record(registry, adjustment)
     number = facts.get("number") or adjustment.notice
     title = link(relative(here, record_path(record)), str(number)) if record is not None else esc(number)
-    rows = [("标题", facts.get("name")), ("发文机关", facts.get("issuer")), ("发文日期", facts.get("date")),
-            ("生效日期", facts.get("effective")), ("摘要", facts.get("summary"))]
-    dl = "".join(f"<dt>{k}</dt><dd>{esc(v)}</dd>" for k, v in rows if v)
-    return (f'<h2 id="{esc(adjustment.key)}">{date} {title}</h2>'
-            f'<dl class="mulu-adjustment__facts">{dl}<dt>变动</dt><dd>{esc(counts_text(_shown(adjustment)))}</dd></dl>')
+    meta = " · ".join(f"{k} {esc(v)}" for k, v in (("发文机关", facts.get("issuer")), ("发文日期", facts.get("date")),
+                                                   ("生效日期", facts.get("effective"))) if v)
+    name = f'<p class="mulu-adjustment__title"><strong>{esc(facts["name"])}</strong></p>' if facts.get("name") else ""
+    summary = f'<p class="mulu-adjustment__summary">摘要：{esc(facts["summary"])}</p>' if facts.get("summary") else ""
+    return (f'<h2 id="{esc(adjustment.key)}">{date} {title}</h2>{name}'
+            f'<p class="mulu-adjustment__facts">{meta}</p>{summary}'
+            f'<p class="mulu-adjustment__counts">变动：{esc(counts_text(_shown(adjustment)))}</p>')
 
 
 def _shown(adjustment: Adjustment) -> list[RecordChange]:
@@ -237,7 +240,10 @@ def changelog_page(registry: Registry, ctx: SiteContext, history: History) -> Pa
 
 def _timeline_item(entry: TimelineEntry, registry: Registry, ctx: SiteContext, here: str) -> str:
     change = entry.change
-    if change.notice:
+    action = action_label(change.action)
+    if change.kind == "notices" and change.action == "added":
+        action, basis = "发布", ""
+    elif change.notice:
         notice = registry.get("notices", change.notice)
         number = (notice.data.get("number") if notice is not None else None) or change.notice
         basis = "依据 " + (link(relative(here, record_path(notice)), str(number)) if notice is not None else esc(number))
@@ -246,7 +252,7 @@ def _timeline_item(entry: TimelineEntry, registry: Registry, ctx: SiteContext, h
     to_log = link(relative(here, HERE) + "#" + entry.adjustment, "调整记录")
     return (f'<li class="mulu-timeline__item mulu-timeline__item--{change.action}">'
             f'<time datetime="{esc(entry.date)}">{esc(entry.date)}</time> '
-            f'<strong>{esc(action_label(change.action))}</strong> {basis}（{to_log}）'
+            f'<strong>{esc(action)}</strong> {basis}（{to_log}）'
             f'{detail_html(change, registry)}</li>')
 
 

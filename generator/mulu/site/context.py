@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Mapping
 
+from ..history import load_history
 from ..registry import Registry
 from .model import SiteContext
 
@@ -63,4 +64,6 @@ def build_context(registry: Registry, root: Path, environ: Mapping[str, str] | N
     repo = registry.config.get("repository") or {}
     generated = datetime.fromtimestamp(epoch, CHINA).isoformat()
     return SiteContext(generated_at=generated, revision=revision, repo_url=str(repo.get("url", "")),
-                       repo_edit=str(repo.get("edit", "edit/main")), extras={"epoch": epoch})
+                       repo_edit=str(repo.get("edit", "edit/main")),
+                       # History is read from git here, never during validation (cached per commit).
+                       extras={"epoch": epoch, "history": load_history(root)})

@@ -14,6 +14,7 @@ from .. import tables
 from ..registry import Registry
 from .api import api_files
 from .catalogue import catalogue_pages
+from .changelog import changelog_provider, notice_changes, record_timeline
 from .check import check_pages
 from .home import home_page
 from .jurisdictions import jurisdiction_pages
@@ -21,7 +22,7 @@ from .model import Page, ProviderFn, SiteContext
 from .notices import notices_index
 from .records import RecordSection, record_pages
 
-RECORD_SECTIONS: tuple[RecordSection, ...] = ()
+RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_changes, record_timeline)
 
 
 def records(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
@@ -38,4 +39,5 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     records,
     api_files,
     tables.download_files,
+    changelog_provider,
 )
