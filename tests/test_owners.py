@@ -1,0 +1,215 @@
+"""``mulu check-owners``: pull requests simulated in a throw-away git repository."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "测试",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent"}
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in ``repo`` with a fixed identity; fail the test on error."""
+    proc = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV})
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def init_repo(root: Path) -> Path:
+    """Make ``root`` a git repository whose ``main`` holds everything in it."""
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "基准")
+    return root
+
+
+@dataclass(frozen=True)
+class Owned:
+    """A record of the sample registry and the accounts that maintain it."""
+
+    path: str
+    maintainers: list[str]
+
+
+def owned_records(root: Path, kind: str = "institutions") -> list[Owned]:
+    """Records of ``kind`` with their maintainers, so tests pick real accounts."""
+    out = []
+    for path in sorted((root / "registry" / kind).glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        out.append(Owned(path.relative_to(root).as_posix(), [str(m) for m in data.get("maintainers") or []]))
+    return out
+
+
+def two_institutions(root: Path) -> tuple[Owned, Owned]:
+    """Two records whose maintainers do not overlap."""
+    records = owned_records(root)
+    if len(records) < 2:
+        pytest.skip("样例目录中的培训机构记录不足两条")
+    first = records[0]
+    other = next((r for r in records[1:] if not set(r.maintainers) & set(first.maintainers)), None)
+    if other is None:
+        pytest.skip("样例目录中没有维护账号互不相同的两条记录")
+    return first, other
+
+
+def reviewers(root: Path) -> list[str]:
+    return list(yaml.safe_load((root / "registry" / "config.yml").read_text(encoding="utf-8"))["reviewers"])
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def change_address(root: Path, rel: str) -> None:
+    """The kind of change an institution makes: a new address line."""
+    path = root / rel
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith("address:"))
+    lines[index] = "address: 新校区 8 号楼\n"
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+@pytest.fixture
+def repo(project: Path) -> Path:
+    return init_repo(project)
+
+
+def test_maintainer_may_change_own_record(repo: Path, mulu) -> None:
+    mine, _ = two_institutions(repo)
+    change_address(repo, mine.path)
+    result = mulu("check-owners", "--author", mine.maintainers[0], "main", cwd=repo)
+    assert result.code == 0, result.out + result.err
+    assert "修改权限检查通过" in result.out
+    assert mine.path in result.out and "维护账号" in result.out
+
+
+def test_same_account_may_not_change_another_institution(repo: Path, mulu) -> None:
+    mine, theirs = two_institutions(repo)
+    change_address(repo, mine.path)
+    change_address(repo, theirs.path)
+    result = mulu("check-owners", "--author", mine.maintainers[0], "main", cwd=repo)
+    assert result.code == 1
+    refused = [line for line in result.out.splitlines() if line.startswith(theirs.path)]
+    assert len(refused) == 1, result.out
+    assert f"账号 {mine.maintainers[0]} 不在这条记录的维护账号" in refused[0]
+    assert not any(line.startswith(mine.path) for line in result.out.splitlines())  # own record is fine
+    assert "不能修改上面 1 个文件" in result.out
+
+
+def test_adding_oneself_to_maintainers_does_not_count(repo: Path, mulu) -> None:
+    mine, theirs = two_institutions(repo)
+    text = (repo / theirs.path).read_text(encoding="utf-8")
+    doc = yaml.safe_load(text)
+    account = mine.maintainers[0]
+    flow = f"maintainers: [{', '.join(doc['maintainers'])}]"
+    if flow in text:
+        edit(repo, theirs.path, flow, f"maintainers: [{', '.join(doc['maintainers'] + [account])}]")
+    else:
+        edit(repo, theirs.path, "maintainers:\n", f"maintainers:\n  - {account}\n")
+    assert account in yaml.safe_load((repo / theirs.path).read_text(encoding="utf-8"))["maintainers"]
+    result = mulu("check-owners", "--author", account, "main", cwd=repo)
+    assert result.code == 1
+    assert theirs.path in result.out and "自己加进 maintainers 不算数" in result.out
+
+
+def test_new_record_needs_a_reviewer(repo: Path, mulu) -> None:
+    mine, _ = two_institutions(repo)
+    created = mulu("new", "institutions", "52230103MJY123456J", "--maintainer", mine.maintainers[0], cwd=repo)
+    assert created.code == 0, created.err
+    result = mulu("check-owners", "--author", mine.maintainers[0], "main", cwd=repo)
+    assert result.code == 1
+    assert "registry/institutions/52230103MJY123456J.yml：这是新增的记录" in result.out
+    assert all(r in result.out for r in reviewers(repo))  # says who can approve
+
+
+def test_reviewer_may_change_anything(repo: Path, mulu) -> None:
+    mine, theirs = two_institutions(repo)
+    change_address(repo, mine.path)
+    change_address(repo, theirs.path)
+    assert mulu("new", "institutions", "52230103MJY123456J", cwd=repo).code == 0
+    edit(repo, "schemas/defs.schema.json", "共用定义", "共用定义（修订）")
+    reviewer = reviewers(repo)[0]
+    result = mulu("check-owners", "--author", reviewer.upper(), "main", cwd=repo)  # accounts ignore case
+    assert result.code == 0, result.out
+    assert "可以修改本次改动的全部 4 个文件" in result.out
+
+
+def test_schema_change_by_non_reviewer_fails(repo: Path, mulu) -> None:
+    mine, _ = two_institutions(repo)
+    edit(repo, "schemas/defs.schema.json", "共用定义", "共用定义（修订）")
+    result = mulu("check-owners", "--author", mine.maintainers[0], "main", cwd=repo)
+    assert result.code == 1
+    assert "schemas/defs.schema.json：这不是机构记录文件" in result.out
+
+
+def test_reviewers_are_read_from_base_not_from_the_change(repo: Path, mulu) -> None:
+    mine, theirs = two_institutions(repo)
+    account = mine.maintainers[0]
+    edit(repo, "registry/config.yml", "reviewers: [", f"reviewers: [{account}, ")
+    change_address(repo, theirs.path)
+    result = mulu("check-owners", "--author", account, "main", cwd=repo)
+    assert result.code == 1
+    assert "registry/config.yml：这不是机构记录文件" in result.out
+    assert theirs.path in result.out
+
+
+def test_deleting_a_record_is_refused_even_for_its_maintainer(repo: Path, mulu) -> None:
+    mine, _ = two_institutions(repo)
+    (repo / mine.path).unlink()
+    result = mulu("check-owners", "--author", mine.maintainers[0], "main", cwd=repo)
+    assert result.code == 1
+    assert f"{mine.path}：记录不能删除" in result.out and "已移出" in result.out
+
+
+def test_revisions_and_merge_base(repo: Path, mulu) -> None:
+    """BASE/HEAD as commits: only the branch's own changes count, even after main moved on."""
+    mine, theirs = two_institutions(repo)
+    git(repo, "checkout", "-q", "-b", "update")
+    change_address(repo, mine.path)
+    git(repo, "commit", "-q", "-am", "更新地址")
+    git(repo, "checkout", "-q", "main")
+    change_address(repo, theirs.path)  # someone else's change lands on main meanwhile
+    git(repo, "commit", "-q", "-am", "另一机构更新地址")
+    result = mulu("check-owners", "--author", mine.maintainers[0], "main", "update", cwd=repo)
+    assert result.code == 0, result.out
+    assert "全部 1 个文件" in result.out
+
+
+def test_reviewer_approval_lets_a_new_record_pass(repo: Path, mulu) -> None:
+    mine, _ = two_institutions(repo)
+    assert mulu("new", "institutions", "52230103MJY123456J", cwd=repo).code == 0
+    author = mine.maintainers[0]
+    not_reviewer = mulu("check-owners", "--author", author, "--approved-by", author, "main", cwd=repo)
+    assert not_reviewer.code == 1
+    approved = mulu("check-owners", "--author", author, "--approved-by", reviewers(repo)[0], "main", cwd=repo)
+    assert approved.code == 0, approved.out
+    assert "已批准" in approved.out
+
+
+def test_github_annotations_name_the_file(repo: Path, mulu) -> None:
+    mine, theirs = two_institutions(repo)
+    change_address(repo, theirs.path)
+    result = mulu("check-owners", "--format", "github", "--author", mine.maintainers[0], "main", cwd=repo)
+    assert result.code == 1
+    assert f"::error file={theirs.path},title=没有修改权限::" in result.out
+
+
+def test_unknown_revision_and_missing_git_are_usage_errors(repo: Path, project: Path, tmp_path: Path, mulu) -> None:
+    result = mulu("check-owners", "--author", "someone", "no-such-branch", cwd=repo)
+    assert result.code == 2
+    assert "找不到版本“no-such-branch”" in result.err and "Traceback" not in result.err
+    plain = tmp_path / "plain"
+    (plain / "registry").mkdir(parents=True)
+    (plain / "registry" / "config.yml").write_text("title: x\n", encoding="utf-8")
+    outside = mulu("check-owners", "--author", "someone", "main", cwd=plain)
+    assert outside.code == 2 and "git" in outside.err and "Traceback" not in outside.err
