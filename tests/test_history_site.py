@@ -221,29 +221,79 @@ def test_without_history_the_site_says_so(project: Path) -> None:
     assert "历史记录不可用" in record_timeline(record, registry, ctx)
 
 
+@pytest.fixture(scope="module")
+def built_site(scripted_repo: Scripted, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The scripted repository built into a site with ``mulu build`` (a fresh clone: no cache)."""
+    import subprocess
+    import sys
+
+    clone = tmp_path_factory.mktemp("built") / "project"
+    subprocess.run(["git", "clone", "-q", str(scripted_repo.root), str(clone)], check=True)
+    (clone / "docs").mkdir(exist_ok=True)   # git keeps no empty folders; MkDocs needs this one
+    result = subprocess.run([sys.executable, "-m", "mulu", "build", "--no-search"], cwd=clone, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return clone / "site"
+
+
+def text_of(path: Path) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")).split())
+
+
+def test_built_site_has_changelog_timelines_feeds_and_api(built_site: Path) -> None:
+    changes = text_of(built_site / "changes" / "index.html")
+    assert "调整记录" in changes and "黑人社测〔2024〕2号" in changes and "1000 → 1200" in changes
+    assert (built_site / "changes" / "filter.js").is_file()
+    record = text_of(built_site / "programmes" / "t-dg" / "index.html")
+    assert "变更记录" in record and "依据 黑人社测〔2024〕2号" in record and "160 → 200" in record
+    notice = text_of(built_site / "notices" / "t-2024-04" / "index.html")
+    assert "依据本公告的调整" in notice and "养老护理员" in notice and "连续两年无人参训" in notice
+    feed = feedparser.parse((built_site / "feeds" / "all.atom").read_bytes())
+    assert feed.bozo == 0 and any(e.id.endswith(":notice/t-2024-03") for e in feed.entries)
+    assert feedparser.parse((built_site / "feeds" / "programmes.atom").read_bytes()).bozo == 0
+    data = json.loads((built_site / "api" / "v1" / "changes.json").read_text(encoding="utf-8"))
+    assert data["available"] and any(a["id"] == "notice-t-2024-01" for a in data["adjustments"])
+
+
+def test_build_from_a_tarball_says_history_is_unavailable(project: Path, mulu) -> None:
+    result = mulu("build", "--no-search", cwd=project)
+    assert result.code == 0, result.out + result.err
+    assert "历史记录不可用" in text_of(project / "site" / "changes" / "index.html")
+    record = next((project / "site" / "programmes").glob("*/index.html"))
+    assert "历史记录不可用" in text_of(record)
+
+
 @pytest.mark.browser
-def test_changes_since_a_date_filters_and_keeps_the_date_in_the_url(site, tmp_path: Path) -> None:
+def test_changes_since_a_date_filters_and_keeps_the_date_in_the_url(built_site: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
     from playwright.sync_api import sync_playwright
 
-    _, _, outputs = site
-    folder = tmp_path / "changes"
-    folder.mkdir()
-    (folder / "index.html").write_text(f"<!doctype html><meta charset=utf-8><body>{outputs['changes/'].html}</body>",
-                                       encoding="utf-8")
-    (folder / "filter.js").write_bytes(outputs["changes/filter.js"].content)  # type: ignore[union-attr]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        page = browser.new_page()
-        page.goto((folder / "index.html").as_uri() + "?since=2024-08-01")
-        visible = page.eval_on_selector_all(".mulu-adjustment", "els => els.filter(e => !e.hidden).map(e => e.dataset.date)")
-        assert visible and all(d >= "2024-08-01" for d in visible)
-        assert page.is_hidden("#notice-t-2024-02") and page.is_visible("#notice-t-2024-03")
-        assert page.input_value("#mulu-since") == "2024-08-01"
-        page.fill("#mulu-since", "2024-06-01")
-        page.click(".mulu-since button")
-        assert "since=2024-06-01" in page.url
-        assert page.is_visible("#notice-t-2024-02") and page.is_hidden("#notice-t-2024-01")
-        assert "及之后的调整共" in page.inner_text(".mulu-since__status")
-        browser.close()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"])
+            page = browser.new_page()
+            page.goto(base + "changes/?since=2024-08-01")
+            visible = page.eval_on_selector_all(
+                ".mulu-adjustment", "els => els.filter(e => !e.hidden).map(e => e.dataset.date)")
+            assert visible and all(d >= "2024-08-01" for d in visible)
+            assert page.is_hidden("#notice-t-2024-02") and page.is_visible("#notice-t-2024-03")
+            assert page.input_value("#mulu-since") == "2024-08-01"
+            page.fill("#mulu-since", "2024-06-01")
+            page.click(".mulu-since button")
+            assert "since=2024-06-01" in page.url
+            assert page.is_visible("#notice-t-2024-02") and page.is_hidden("#notice-t-2024-01")
+            assert "及之后的调整共" in page.inner_text(".mulu-since__status")
+            page.click("text=显示全部")
+            assert page.is_visible("#notice-t-2024-01")
+            browser.close()
+    finally:
+        server.shutdown()
