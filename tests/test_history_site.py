@@ -208,6 +208,23 @@ def test_changes_json(site) -> None:
     assert types == {"notice", "correction"}
 
 
+def test_long_changelogs_stay_light_and_link_to_the_full_lists(site, monkeypatch) -> None:
+    import mulu.site.changelog as changelog
+
+    registry, ctx, _ = site
+    history = ctx.extras["history"]
+    monkeypatch.setattr(changelog, "PAGE_ROWS", 1)
+    html = changelog.changelog_page(registry, ctx, history).html
+    listing = sections(html).text["notice-t-2024-01"]
+    assert "另有 2 条未列出，查看全部" in listing
+    assert 'href="../notices/t-2024-01/#notice-changes"' in html
+    # Beyond the newest entries only headings and counts are shown, linking to the notice page.
+    monkeypatch.setattr(changelog, "FULL_ENTRIES", 1)
+    html = changelog.changelog_page(registry, ctx, history).html
+    listing = sections(html).text["notice-t-2024-01"]
+    assert "新增 3 条" in listing and "查看本公告调整的全部记录" in listing and "电工" not in listing
+
+
 def test_without_history_the_site_says_so(project: Path) -> None:
     registry = open_project(project).registry
     assert registry is not None

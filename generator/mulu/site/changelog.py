@@ -23,7 +23,10 @@ from .records import catalogue_title
 HERE = "changes/"
 FEED_ALL = "feeds/all.atom"
 API = "api/v1/changes.json"
-PAGE_ROWS = 100          # rows per table on the changelog page; the notice page lists all
+# The changelog page must stay light on phones: the newest entries in full (at most
+# PAGE_ROWS rows per table), older ones as heading and counts linking to the notice page.
+PAGE_ROWS = 30
+FULL_ENTRIES = 60
 NOTICE_ROWS = 2000
 FEED_ENTRIES = 100
 FEED_ROWS = 50
@@ -153,14 +156,19 @@ def _shown(adjustment: Adjustment) -> list[RecordChange]:
     return [c for c in adjustment.changes if not (c.kind == "notices" and c.action == "added" and c.id == adjustment.notice)]
 
 
-def adjustment_html(adjustment: Adjustment, registry: Registry, ctx: SiteContext, here: str) -> str:
-    """One changelog entry: heading, facts, and the tables of its changes."""
+def adjustment_html(adjustment: Adjustment, registry: Registry, ctx: SiteContext, here: str, full: bool = True) -> str:
+    """One changelog entry: heading, facts, and (when ``full``) the tables of its changes."""
     record = _notice_record(registry, adjustment)
     more = relative(here, record_path(record)) + "#notice-changes" if record is not None else ""
     cls = "mulu-adjustment mulu-adjustment--correction" if adjustment.correction else "mulu-adjustment"
+    if full:
+        body = kind_tables(_shown(adjustment), registry, _from(here), PAGE_ROWS, more)
+    elif more:
+        body = f'<p class="mulu-changes__more">{link(more, "查看本公告调整的全部记录")}</p>'
+    else:
+        body = f'<p class="mulu-changes__more">逐条内容见 {link(relative(here, API), "changes.json")} 及各记录页面的变更记录。</p>'
     return (f'<section class="{cls}" data-date="{esc(adjustment.date)}">'
-            f'{adjustment_heading(adjustment, registry, ctx, here)}'
-            f'{kind_tables(_shown(adjustment), registry, _from(here), PAGE_ROWS, more)}</section>')
+            f'{adjustment_heading(adjustment, registry, ctx, here)}{body}</section>')
 
 
 def _feed_links(registry: Registry, here: str) -> str:
@@ -228,7 +236,8 @@ def changelog_page(registry: Registry, ctx: SiteContext, history: History) -> Pa
     corrections = sum(1 for a in adjustments if a.correction)
     summary = (f"<p>共 {len(adjustments) - corrections} 次公告调整、{corrections} 次更正。"
                f"数据截至 {esc(ctx.generated_at[:10])}。</p>")
-    entries = "".join(adjustment_html(a, registry, ctx, here) for a in adjustments) or "<p>还没有调整记录。</p>"
+    entries = "".join(adjustment_html(a, registry, ctx, here, full=i < FULL_ENTRIES)
+                      for i, a in enumerate(adjustments)) or "<p>还没有调整记录。</p>"
     body = (f'{intro}{note}{summary}{_feed_links(registry, here)}{SINCE_FORM}'
             f'<div class="mulu-changelog">{entries}</div>'
             f'<script src="{esc(relative(here, HERE + "filter.js"))}" defer></script>')
