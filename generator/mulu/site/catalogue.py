@@ -148,7 +148,7 @@ def table_html(title: str, data: dict[str, Any]) -> str:
                    for k, lb in zip(keys, labels))
     return (f'<p class="mulu-count" aria-live="polite">正在加载……</p>'
             f'<div class="mulu-table-wrap"><table class="mulu-table mulu-catalogue-table">'
-            f'<caption class="md-visually-hidden">{esc(title)}（点击表头排序）</caption>'
+            f'<caption class="mulu-sr-only">{esc(title)}（点击表头排序）</caption>'
             f'<thead><tr>{head}</tr></thead><tbody></tbody></table></div>'
             f'<nav class="mulu-pager" aria-label="分页"></nav>')
 

@@ -8,6 +8,7 @@ here reads git or registry files. Every registry string goes through ``esc``.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
 from ..feeds import Entry, Feed, atom, tag_uri
@@ -334,6 +335,13 @@ def _absolute(registry: Registry, feed_path: str, path: str) -> str:
     return site.rstrip("/") + "/" + path if site else relative(feed_path, path)
 
 
+def _instant(stamp: str) -> datetime:
+    try:
+        return datetime.fromisoformat(stamp)
+    except ValueError:
+        return datetime.min.replace(tzinfo=timezone.utc)
+
+
 def _entry(adjustment: Adjustment, registry: Registry, ctx: SiteContext, kind: str | None, feed_path: str) -> Entry:
     site = str(registry.config.get("site_url") or "")
     changes = [c for c in _shown(adjustment) if kind is None or c.kind == kind]
@@ -352,8 +360,11 @@ def _entry(adjustment: Adjustment, registry: Registry, ctx: SiteContext, kind: s
         specific += f"/{kind}"
     # Links inside the content must work in a feed reader: absolute when the site's address is known.
     body = kind_tables(changes, registry, lambda path: _absolute(registry, feed_path, path), FEED_ROWS)
+    updated = adjustment.updated or ctx.generated_at
     published = f"{adjustment.date}T00:00:00+08:00" if len(adjustment.date) == 10 else ""
-    return Entry(id=tag_uri(site, specific), title=title, updated=adjustment.updated or ctx.generated_at,
+    if published and _instant(published) > _instant(updated):
+        published = ""   # a notice dated after its commit (announced ahead): "published" may not follow "updated"
+    return Entry(id=tag_uri(site, specific), title=title, updated=updated,
                  link=_absolute(registry, feed_path, f"{HERE}#{adjustment.key}"), content_html=intro + body,
                  published=published, author=str(facts.get("issuer") or ""),
                  categories=tuple(dict.fromkeys(c.kind for c in changes)))

@@ -22,7 +22,7 @@ def search_box(uid: str, extra_class: str = "") -> str:
     """A Pagefind search box (wired up by ``assets/mulu/search.js``)."""
     return (f'<div class="mulu-search {extra_class}" data-mulu-search>'
             f'<form class="mulu-search__form" role="search" aria-label="全文搜索" action="javascript:void(0)">'
-            f'<label class="md-visually-hidden" for="{uid}">全文搜索</label>'
+            f'<label class="mulu-sr-only" for="{uid}">全文搜索</label>'
             f'<input id="{uid}" class="mulu-search__input" type="search" placeholder="搜索机构、职业、公告……" '
             f'autocomplete="off" enterkeyhint="search"></form>'
             f'<div class="mulu-search__results" hidden><p class="mulu-search__summary" aria-live="polite"></p>'

@@ -1,0 +1,99 @@
+"""``mulu serve``: build the site, serve it on this machine, rebuild when files change."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from ..cli import resolve_root
+from ..problems import format_text
+from ..project import open_project
+from .build import build_site
+
+HELP = "构建网站并在本机预览（http://127.0.0.1:8000/）；目录文件修改后自动重新构建。"
+WATCHED = ("registry", "schemas", "docs", "site_overrides", "mkdocs.yml")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8000, help="端口，默认 8000。")
+    parser.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1（只允许本机访问）。")
+    parser.add_argument("--out", metavar="DIR", help="网站输出目录，默认为项目目录下的 site/。")
+    parser.add_argument("--no-search", action="store_true", help="不生成搜索索引（重新构建更快）。")
+    parser.add_argument("--interval", type=float, default=1.0, help="检查文件修改的间隔（秒），默认 1。")
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """(modification time, size) of every watched file."""
+    state: dict[str, tuple[int, int]] = {}
+    for name in WATCHED:
+        top = root / name
+        paths = [top] if top.is_file() else [Path(d) / f for d, _, fs in os.walk(top) for f in fs]
+        for path in paths:
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            state[str(path)] = (st.st_mtime_ns, st.st_size)
+    return state
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature from the base class
+        pass
+
+
+def rebuild(root: Path, out: Path, search: bool) -> bool:
+    """Validate and build; print what happened. The previous site stays on failure."""
+    started = time.monotonic()
+    opened = open_project(root)
+    if opened.problems or opened.registry is None:
+        print(format_text(opened.problems))
+        print("目录数据有问题，网站没有更新（仍在提供上一次成功构建的版本）。修正后保存即可自动重新构建。", flush=True)
+        return False
+    result = build_site(root, opened, out, search=search)
+    if not result.ok:
+        print(result.error, flush=True)
+        return False
+    print(f"网站已更新：{result.pages} 个页面（用时 {time.monotonic() - started:.1f} 秒）。", flush=True)
+    return True
+
+
+def run(args: argparse.Namespace) -> int:
+    root = resolve_root(args.root)
+    out = Path(args.out).resolve() if args.out else root / "site"
+    search = not args.no_search
+    print("正在构建网站……", flush=True)
+    rebuild(root, out, search)
+    out.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(_QuietHandler, directory=str(out))
+    try:
+        server = ThreadingHTTPServer((args.host, args.port), handler)
+    except OSError as err:
+        print(f"错误：无法在 {args.host}:{args.port} 上启动预览服务器（{err.strerror}）。请用 --port 换一个端口。",
+              file=sys.stderr)
+        return 2
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    print(f"预览地址：http://{args.host}:{server.server_address[1]}/ （按 Ctrl+C 停止）", flush=True)
+    seen = snapshot(root)
+    try:
+        while True:
+            time.sleep(args.interval)
+            now = snapshot(root)
+            if now != seen:
+                seen = now
+                print("检测到文件修改，正在重新构建……", flush=True)
+                rebuild(root, out, search)
+                seen = snapshot(root)
+    except KeyboardInterrupt:
+        print("已停止预览。")
+    finally:
+        server.shutdown()
+        server.server_close()
+    return 0
