@@ -193,7 +193,8 @@ _FIELD_TYPES = {C.INTEGER: "integer", C.MONEY: "integer", C.YEAR: "year", C.DATE
 _LIST_TYPES = {C.LIST, C.LEVELS, C.MARKS, C.OCCUPATIONS, C.OCCUPATION_NAMES}
 
 
-def _schema_node(registry: Registry, kind: str, path: tuple[str, ...]) -> dict[str, Any]:
+def schema_node(registry: Registry, kind: str, path: tuple[str, ...]) -> dict[str, Any]:
+    """The (inlined) JSON Schema node of field ``path`` of ``kind``; list items are looked into."""
     node: Any = registry.schema_for(kind).validator.schema
     for key in path:
         if node.get("type") == "array" and isinstance(node.get("items"), dict):
@@ -224,7 +225,7 @@ def table_schema(registry: Registry, kind: str) -> dict[str, Any]:
     sheet, types, descriptions and allowed values taken from the JSON Schema."""
     fields = []
     for col in C.TABLES[kind].columns:
-        node = {} if col.derived else _schema_node(registry, kind, col.path)
+        node = {} if col.derived else schema_node(registry, kind, col.path)
         field: dict[str, Any] = {"name": col.header, "type": _FIELD_TYPES.get(col.type, "string"),
                                  "title": col.header, "description": _field_description(registry, kind, col)}
         if col.type == C.BOOLEAN:
