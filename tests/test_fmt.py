@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from mulu.kinds import KINDS
 from mulu.loading import parse_text
 
@@ -159,3 +161,37 @@ def test_crlf_and_bom_are_normalised(project: Path, mulu) -> None:
     assert check.code == 1 and "换行" in check.out
     assert mulu("fmt", rel, cwd=project).code == 0
     assert path.read_bytes() == clean
+
+
+def _top_level_blocks(text: str) -> tuple[list[str], list[list[str]]]:
+    """The editor line, and each top-level field with the lines that belong to it."""
+    lines = text.splitlines(keepends=True)
+    head = lines[:1] if lines and lines[0].startswith("# yaml-language-server:") else []
+    blocks: list[list[str]] = []
+    for line in lines[len(head):]:
+        if not blocks or line[:1] not in (" ", "#", "\n", "-"):
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+    return head, blocks
+
+
+def test_shuffled_sample_records_come_back_with_their_comments(project: Path, mulu) -> None:
+    """Every sample record, its fields shuffled and each given a comment, formats back to
+    the original order with each comment still directly above its field."""
+    import random
+
+    rng = random.Random(7)
+    files = [p for k in KINDS for p in sorted((project / "registry" / k.name).glob("*.yml"))]
+    if not files:
+        pytest.skip("样例目录中还没有记录")
+    expected = {}
+    for path in files:
+        head, blocks = _top_level_blocks(path.read_text(encoding="utf-8"))
+        commented = [[f"# 关于 {b[0].split(':')[0]} 的说明\n", *b] for b in blocks]
+        expected[path] = "".join(head) + "".join(line for b in commented for line in b)
+        rng.shuffle(commented)
+        path.write_text("".join(head) + "".join(line for b in commented for line in b), encoding="utf-8")
+    assert mulu("fmt", cwd=project).code == 0
+    for path, text in expected.items():
+        assert path.read_text(encoding="utf-8") == text, path
