@@ -178,6 +178,7 @@ def test_atom_feed_is_valid_with_stable_ids(site, scripted_repo: Scripted) -> No
     assert "黑人社测〔2024〕2号" in subsidy.title
     assert "1000" in subsidy.content[0].value and "1200" in subsidy.content[0].value
     assert subsidy.link == "https://example-hrss.gitee.io/mulu/changes/#notice-t-2024-02"
+    assert all(e.published_parsed <= e.updated_parsed for e in feed.entries if "published" in e)
     # Ids do not depend on the build: a second build from the cache gives the same ones.
     again = SiteContext(generated_at="2030-01-01T00:00:00+08:00",
                         extras={"history": load_history(scripted_repo.root)})
