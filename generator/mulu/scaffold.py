@@ -17,7 +17,7 @@ from typing import Any
 from . import creditcode
 from .formatting import format_text
 from .kinds import KIND_BY_NAME, KINDS, Kind
-from .schema_tree import Field, SchemaTree, load_tree_for
+from .schema_tree import Field, SchemaFileError, SchemaTree, load_tree_for
 
 # Fields a reviewer sets (suspension, credit-code exceptions): not offered in a template.
 REVIEWER_FIELDS = frozenset({"status_change", "credit_code_exception"})
@@ -187,7 +187,10 @@ def create(root: Path, kind: Kind, known: Known) -> Path:
     if clash is not None:
         raise ScaffoldError(f"{clash.relative_to(root).as_posix()} 已经存在，没有覆盖它：要修改这条记录，请直接编辑该文件；"
                             "要新增记录，请换一个编号。")
-    tree = load_tree_for(root / "schemas", kind.schema)
+    try:
+        tree = load_tree_for(root / "schemas", kind.schema)
+    except SchemaFileError as err:
+        raise ScaffoldError(str(err)) from None
     text = template(tree, kind, known, kind.schema)
     folder.mkdir(parents=True, exist_ok=True)
     try:

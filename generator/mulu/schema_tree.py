@@ -6,6 +6,7 @@ written*: property order, titles, descriptions, which shared definition a field 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,13 +78,25 @@ class SchemaTree:
         return self.resolve(sub) if isinstance(sub, dict) else None
 
 
-def load_tree_for(schema_dir: Path, schema_name: str) -> SchemaTree:
-    """The :class:`SchemaTree` of ``schemas/<schema_name>``."""
-    import json
+class SchemaFileError(Exception):
+    """A schema file is missing or is not valid JSON; the message says which, in Chinese."""
 
-    raw = json.loads((schema_dir / schema_name).read_text(encoding="utf-8"))
-    defs = json.loads((schema_dir / DEFS).read_text(encoding="utf-8"))
-    return SchemaTree(raw, defs)
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError:
+        raise SchemaFileError(f"找不到 schema 文件 {path}：请在项目目录中运行，或用 --root 指定项目目录。") from None
+    except (ValueError, UnicodeDecodeError) as err:
+        raise SchemaFileError(f"schema 文件 {path} 不是有效的 JSON（{err}）：请审核人修正。") from None
+    if not isinstance(data, dict):
+        raise SchemaFileError(f"schema 文件 {path} 的最外层应为对象。")
+    return data
+
+
+def load_tree_for(schema_dir: Path, schema_name: str) -> SchemaTree:
+    """The :class:`SchemaTree` of ``schemas/<schema_name>``; raises :class:`SchemaFileError`."""
+    return SchemaTree(_read_json(schema_dir / schema_name), _read_json(schema_dir / DEFS))
 
 
 def schema_for(rel_path: str) -> str | None:

@@ -14,7 +14,7 @@ from ..formatting import Finding, format_text, unified_diff
 from ..kinds import KINDS
 from ..loading import MAX_BYTES, decode
 from ..problems import Problem, format_github as problems_github, format_text as problems_text
-from ..schema_tree import SchemaTree, load_tree_for, schema_for
+from ..schema_tree import SchemaFileError, SchemaTree, load_tree_for, schema_for
 
 HELP = "整理记录文件的格式（字段顺序、引号、缩进），保留注释；--check 只检查、不修改。"
 
@@ -95,7 +95,11 @@ def run(args: argparse.Namespace) -> int:
         schema = schema_for(rel)
         assert schema is not None
         if schema not in trees:
-            trees[schema] = load_tree_for(root / "schemas", schema)
+            try:
+                trees[schema] = load_tree_for(root / "schemas", schema)
+            except SchemaFileError as err:
+                print(f"错误：{err}", file=sys.stderr)
+                return 2
         raw = path.read_bytes()
         if len(raw) > MAX_BYTES:
             unformattable.append(Problem(rel, None, None, "", "文件过大（上限 1024 KiB），没有整理。", "file.size"))
