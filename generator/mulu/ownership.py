@@ -19,7 +19,6 @@ from pathlib import Path
 from .kinds import KIND_BY_NAME
 from .loading import parse_text
 
-WORKTREE = None  # HEAD value meaning "the working tree, including files not yet added"
 
 
 class GitError(Exception):
