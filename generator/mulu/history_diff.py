@@ -136,7 +136,8 @@ def _list_key(old: list[Any], new: list[Any]) -> str | None:
     if not items or not all(isinstance(x, dict) for x in items):
         return None
     for key in LIST_KEYS:
-        if all(isinstance(x.get(key), (str, int)) and not isinstance(x.get(key), bool) for x in items):
+        # Text only: a number would read like a position ("[3]").
+        if all(isinstance(x.get(key), str) for x in items):
             if len({x[key] for x in old}) == len(old) and len({x[key] for x in new}) == len(new):
                 return key
     return None

@@ -14,8 +14,8 @@ from typing import Any, Callable, Iterator
 from ..feeds import Entry, Feed, atom, tag_uri
 from ..history import Adjustment, History, TimelineEntry, unavailable
 from ..history_diff import ACTIONS, RecordChange
-from ..history_text import Labeller, action_label, counts, counts_text, field_lines, format_value
-from ..kinds import KIND_BY_NAME, KINDS
+from ..history_text import Labeller, action_label, counts, counts_text, field_lines
+from ..kinds import KINDS
 from ..registry import Record, Registry
 from .html import esc, link, table
 from .model import DataFile, Page, SiteContext, record_path, relative
