@@ -21,7 +21,7 @@ from typing import Any, Iterable
 from .history_diff import FileChange, RecordChange, record_kind, semantic_diff, parse_record
 from .history_git import Commit, GitUnavailable, RawChange, Repo
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2   # bump whenever what a step contains or means changes: old entries are recomputed
 CACHE_DIR = Path(".mulu-cache") / "history"
 # Commits diffed per git round trip: bounds memory when a first build meets a long history.
 BATCH = 200
