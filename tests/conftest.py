@@ -53,3 +53,18 @@ def project(tmp_path: Path) -> Path:
 def mulu():
     """``mulu(*args, cwd=...)`` runs the CLI and returns a :class:`Result`."""
     return run_mulu
+
+
+SITE_RECORDS = REPO / "tests" / "browser" / "records"
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample project plus the site test records (``tests/browser/records``), built ONCE
+    per session with ``mulu build``; returns the project directory (the site is its ``site/``)."""
+    project = copy_project(tmp_path_factory.mktemp("sample-site") / "project")
+    for path in SITE_RECORDS.rglob("*.yml"):
+        shutil.copy2(path, project / "registry" / path.relative_to(SITE_RECORDS))
+    result = run_mulu("build", cwd=project)
+    assert result.code == 0, result.out + result.err
+    return project

@@ -109,6 +109,10 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True) ->
 
 def run(args: argparse.Namespace) -> int:
     root = resolve_root(args.root)
+    if not (root / "mkdocs.yml").is_file():
+        print(f"错误：找不到 {root / 'mkdocs.yml'}（网站设置）。请从示例项目复制 mkdocs.yml、site_overrides/ 和 docs/。",
+              file=sys.stderr)
+        return 2
     started = time.monotonic()
     opened = open_project(root)
     if opened.problems or opened.registry is None:
