@@ -26,7 +26,7 @@ def test_clean_seed_records_pass(mulu, project: Path) -> None:
 # --- loading: each rejection names the file and line and says what to do -------------------
 
 BAD_FILES = {
-    "syntax": ("name: 测试\nregion: \"230100\n", None, "引号没有闭合"),
+    "syntax": ("name: 测试\nregion: \"230100\nstatus: 在册\n", 2, "引号没有闭合"),
     "duplicate": ("id: dup\nname: 甲\nname: 乙\n", 3, "重复出现（第一次在第 2 行）"),
     "tag": ("id: tag\nname: !!python/object/apply:os.system [\"touch /tmp/mulu-pwned\"]\n", 2, "不允许使用 YAML 标签"),
     "custom-tag": ("id: tag\nname: !secret 甲\n", 2, "不允许使用 YAML 标签"),
@@ -239,3 +239,19 @@ def test_ids_differing_only_in_case_collide(mulu, project: Path) -> None:
     twin.write_text(path.read_text(encoding="utf-8").replace(f"id: {path.stem}", f"id: {twin.stem}"), encoding="utf-8")
     problems = _problems(mulu, project)
     assert any(p["rule"] == "rule.id_unique" and "只有大小写不同" in p["message"] for p in problems), problems
+
+
+def test_wrong_date_is_reported_once(mulu, project: Path) -> None:
+    file = seed(project)
+    path = project / file
+    path.write_text(path.read_text(encoding="utf-8").replace("valid_to: 2028-12-31", "valid_to: 2028/12/31"),
+                    encoding="utf-8")
+    problems = [p for p in _only(_problems(mulu, project), file) if p["field"] == "licence.valid_to"]
+    assert len(problems) == 1 and "YYYY-MM-DD" in problems[0]["message"], problems
+
+
+def test_broken_schema_file_is_a_usage_error(mulu, project: Path) -> None:
+    (project / "schemas" / "defs.schema.json").write_text("{bad", encoding="utf-8")
+    result = mulu("validate", cwd=project)
+    assert result.code == 2
+    assert "defs.schema.json:1:2: 不是合法的 JSON" in result.err and "Traceback" not in result.err

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .project import ProjectNotFound, find_root
+from .schemas import SchemaFileError
 
 # Subcommand name -> module under mulu.commands (imported only when used, so
 # `mulu validate` does not pay for pandas or mkdocs).
@@ -65,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProjectNotFound as err:
         print(f"错误：在 {err} 及其上级目录中找不到 registry/config.yml。请在项目目录中运行，或用 --root 指定项目目录。",
               file=sys.stderr)
+        return 2
+    except SchemaFileError as err:
+        print(f"错误：{err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -74,6 +74,8 @@ _SYNTAX_HINTS = [
 
 def _syntax_problem(file: str, source: str, err: yaml.YAMLError) -> Problem:
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    if "quoted scalar" in str(getattr(err, "context", "")) and getattr(err, "context_mark", None) is not None:
+        mark = err.context_mark  # an unclosed quote is reported at end of file; point at where it opened
     line = mark.line + 1 if mark is not None else None
     col = mark.column + 1 if mark is not None else None
     text = str(getattr(err, "problem", "") or err)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.exceptions import SchemaError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -65,9 +66,27 @@ def _walk_labels(node: dict[str, Any], defs: dict[str, Any], path: tuple[str, ..
         _walk_labels(node["items"], defs, path, labels, descriptions)
 
 
+class SchemaFileError(Exception):
+    """A file in ``schemas/`` is missing, not JSON, or not a valid JSON Schema (message in Chinese)."""
+
+
 def load_schema_files(schema_dir: Path) -> dict[str, dict[str, Any]]:
-    """Every ``*.schema.json`` in ``schema_dir`` by file name."""
-    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.schema.json"))}
+    """Every ``*.schema.json`` in ``schema_dir`` by file name, each checked against the metaschema."""
+    out = {}
+    for path in sorted(schema_dir.glob("*.schema.json")):
+        try:
+            out[path.name] = json.loads(path.read_text(encoding="utf-8"))
+            Draft202012Validator.check_schema(out[path.name])
+        except (OSError, UnicodeDecodeError) as err:
+            raise SchemaFileError(f"{path}：无法读取（{err}）。") from None
+        except json.JSONDecodeError as err:
+            raise SchemaFileError(f"{path}:{err.lineno}:{err.colno}: 不是合法的 JSON（{err.msg}）：请修正后再运行。") from None
+        except SchemaError as err:
+            where = "/".join(map(str, err.absolute_path))
+            raise SchemaFileError(f"{path}: 不是合法的 JSON Schema（位置 {where or '顶层'}：{err.message}）。") from None
+    if DEFS not in out:
+        raise SchemaFileError(f"{schema_dir} 中找不到 {DEFS}：请确认 schemas/ 目录完整。")
+    return out
 
 
 def _inline(node: Any, defs: dict[str, Any]) -> Any:
@@ -159,8 +178,13 @@ def _extra_fields(schema: Schema, err: ValidationError, path: FieldPath) -> Iter
 def schema_problems(schema: Schema, doc: Document) -> list[Problem]:
     """Every way ``doc`` breaks ``schema``, located at the offending field."""
     problems = []
-    for err in schema.validator.iter_errors(doc.data):
+    errors = list(schema.validator.iter_errors(doc.data))
+    # A value that fails its pattern (e.g. "2024/3/1") also fails its format: say it once.
+    patterned = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
+    for err in errors:
         path: FieldPath = tuple(err.absolute_path)
+        if err.validator == "format" and path in patterned:
+            continue
         found = (_extra_fields(schema, err, path) if err.validator == "additionalProperties"
                  else [_message(schema, err, path)])
         for field, message in found:
