@@ -21,6 +21,7 @@ from .jurisdictions import jurisdiction_pages
 from .model import Page, ProviderFn, SiteContext
 from .notices import notices_index
 from .records import RecordSection, record_pages
+from .stats_page import stats_pages
 
 RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_changes, record_timeline)
 
@@ -40,4 +41,5 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     api_files,
     tables.download_files,
     changelog_provider,
+    stats_pages,
 )
