@@ -311,3 +311,44 @@ def test_usage_errors(mulu, project: Path, tmp_path: Path, args: list[str], mess
     result = mulu("import", *[str(tmp_path / a) if a.endswith((".xlsx", ".xls")) else a for a in args], cwd=project)
     assert result.code == 2, result.out + result.err
     assert message in result.err and "Traceback" not in result.err
+
+
+def test_studio_sheet_with_date_cells_and_wan_yuan(mulu, project: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    host = "91230100" + "MA1B2C3D4"
+    host += check_character(host)
+    rows = [["序号", "工作室名称", "领办人", "荣誉称号", "职业（工种）", "依托单位", "依托单位统一社会信用代码", "级别", "批次",
+             "资助资金", "有效期起", "有效期止", "地区"],
+            [1, "哈尔滨电机厂王建国技能大师工作室", "王建国", "全国技术能手，龙江工匠", "电工", "哈尔滨电机厂有限责任公司",
+             host.lower(), "省级", "2023年", "10万元", dt.datetime(2023, 6, 1), "2026/5/31", "哈尔滨市"],
+            [2, "哈尔滨电机厂王建国技能大师工作室", "王建国", "全国技术能手，龙江工匠", "电工", "哈尔滨电机厂有限责任公司",
+             host.lower(), "省级", "2023年", "10万元", dt.datetime(2023, 6, 1), "2026/5/31", "哈尔滨市"]]
+    sheet = write_xlsx(tmp_path / "工作室.xlsx", rows)
+    before = snapshot(project)
+    result = mulu("import", "studios", str(sheet), "--notice", "hlj-2024-12", "--maintainer", "hlj-hrss", cwd=project)
+    assert result.code == 1, result.out  # the second row repeats the first
+    assert "与第 2 行重复" in line_for(result.out, 3)
+    (studio_id,) = new_ids(before, project, "studios")
+    assert studio_id.startswith("hlj-studio-")
+    studio = record(project, "studios", studio_id)
+    assert studio["master"] == {"name": "王建国", "honours": ["全国技术能手", "龙江工匠"], "occupation": "6-31-01-03"}
+    assert studio["host"] == {"name": "哈尔滨电机厂有限责任公司", "credit_code": host}
+    assert (studio["region"], studio["batch_year"], studio["subsidy"]) == ("230100", 2023, 100000)
+    assert (studio["valid_from"], studio["valid_to"]) == ("2023-06-01", "2026-05-31")
+    # Importing the same sheet again finds the record by its name: nothing new, nothing changed.
+    again = mulu("import", "studios", str(sheet), "--dry-run", "--notice", "hlj-2024-12", "--maintainer", "hlj-hrss",
+                 cwd=project)
+    assert "与已有记录相同、无需改动 1 条" in again.out and "新建" not in again.out
+
+
+def test_a_record_missing_a_required_column_names_every_row(mulu, project: Path, tmp_path: Path) -> None:
+    rows = [["职业编码", "职业名称", "等级", "培训课时", "补贴标准"],
+            ["4-10-01-02", "育婴员", "五级", 120, 1200],
+            ["4-10-01-02", "育婴员", "四级", 160, 1500]]
+    before = snapshot(project)
+    result = mulu("import", "programmes", str(write_xlsx(tmp_path / "无类别.xlsx", rows)), *OPTIONS, cwd=project)
+    assert result.code == 1
+    assert "缺少“培训类别”" in line_for(result.out, 2) and "映射文件的 defaults" in line_for(result.out, 2)
+    assert "与第 2 行同属一条记录" in line_for(result.out, 3)
+    assert snapshot(project) == before

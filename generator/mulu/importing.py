@@ -39,8 +39,7 @@ from . import creditcode
 from .columns import Column, Table, normal_key
 from .kinds import KIND_BY_NAME
 from .loading import Document, load_file, parse_text
-from .normalise import (NO_SUCH_LEVEL, NOT_SUBSIDISED, PACKAGE, SHORTAGE, Lookups, marker, normalise_row,
-                        row_validator, short_hash, strip_flags)
+from .normalise import NOT_SUBSIDISED, PACKAGE, SHORTAGE, Lookups, RowNormaliser, marker, short_hash, strip_flags
 from .problems import Problem
 from .registry import Registry
 from .rules import Context
@@ -356,7 +355,7 @@ class RowReader:
     def __init__(self, table: Table, layout: Layout, lookups: Lookups) -> None:
         self.table, self.layout = table, layout
         self.slots = layout.used()
-        self.validator = row_validator([(f"c{s.index}", s.column) for s in self.slots if s.column], lookups)
+        self.normaliser = RowNormaliser([(f"c{s.index}", s.column) for s in self.slots if s.column], lookups)
         self.errors: list[Note] = []
         self.notes: list[Note] = []
         self.skipped_levels = 0
@@ -409,7 +408,7 @@ class RowReader:
                 markers[f"c{slot.index}"] = mark
                 value = None
             raw[f"c{slot.index}"] = value
-        values, problems = normalise_row(self.validator, raw)
+        values, problems = self.normaliser.normalise(raw)
         for key, message in problems.items():
             slot = next(s for s in self.slots if f"c{s.index}" == key)
             self.errors.append(Note(number, message, slot.label))
@@ -548,12 +547,20 @@ class Assembler:
         self.notes: list[Note] = []
         self._last: Draft | None = None
         self._failed: int | None = None
+        self._index: dict[tuple[Any, ...], str] | None = None
+        self._prefixes: dict[str | None, str] = {}
         self._row_ids: dict[int, str] = {}
 
     # -- ids --------------------------------------------------------------------------------
     def _prefix(self, region: str | None) -> str:
         if self.options.id_prefix:
             return self.options.id_prefix
+        if region not in self._prefixes:
+            self._prefixes[region] = self._infer_prefix(region)
+        return self._prefixes[region]
+
+    def _infer_prefix(self, region: str | None) -> str:
+        """The prefix most ids in the region's jurisdiction start with (hlj-, zb-), else the code."""
         if not region:
             return "import"
         jurisdiction = next((j for j in self.lookups.jurisdictions if self.lookups.reference.in_region(region, j)),
@@ -592,27 +599,27 @@ class Assembler:
             made = f"{made}-{region}"  # the same occupation listed for another region
         return made, ""
 
+    def _keys(self, data: dict[str, Any], region: str | None) -> list[tuple[Any, ...]]:
+        """What identifies a record of this kind besides its id (see ``_existing_id``)."""
+        if self.kind == "programmes":
+            occupation = data.get("occupation") if isinstance(data.get("occupation"), dict) else {}
+            code = occupation.get("code") if occupation else data.get("occupation.code")
+            work = occupation.get("work_type") if occupation else data.get("occupation.work_type")
+            keys = [(region, "spec", data["spec"])] if data.get("spec") else []
+            return keys + ([(region, "occ", code, normal_key(str(work or "")))] if code else [])
+        return [(region, "name", normal_key(str(data["name"])))] if data.get("name") else []
+
     def _existing_id(self, values: dict[str, Any], region: str | None) -> str | None:
         """The id of an existing record the row describes (same region and occupation and
-        work type, or same specification; same name for bases, studios, specifications), so
-        that a sheet without ids updates records instead of duplicating them."""
-        def same(a: Any, b: Any) -> bool:
-            return normal_key(str(a or "")) == normal_key(str(b or ""))
-
-        for rec in self.registry.records.get(self.kind, {}).values():
-            if region and rec.region != region:
-                continue
-            data = rec.data
-            if self.kind == "programmes":
-                occupation = data.get("occupation") if isinstance(data.get("occupation"), dict) else {}
-                if values.get("spec") and data.get("spec") == values["spec"]:
-                    return rec.id
-                if values.get("occupation.code") and occupation.get("code") == values["occupation.code"] \
-                        and same(occupation.get("work_type"), values.get("occupation.work_type")):
-                    return rec.id
-            elif values.get("name") and same(data.get("name"), values["name"]):
-                return rec.id
-        return None
+        work type, or same specification; same name for other kinds), so that a sheet
+        without ids updates records instead of duplicating them."""
+        if self._index is None:
+            self._index = {}
+            for rec in self.registry.records.get(self.kind, {}).values():
+                for region_key in (rec.region, None):
+                    for key in self._keys(rec.data, region_key):
+                        self._index.setdefault(key, rec.id)
+        return next((self._index[k] for k in self._keys(values, region) if k in self._index), None)
 
     # -- programme inference ----------------------------------------------------------------
     def _infer_programme(self, values: dict[str, Any]) -> str | None:
@@ -906,9 +913,9 @@ def _defaults(registry: Registry, table: Table, lookups: Lookups, mapping: Mappi
     if options.maintainers:
         raw["maintainers"] = (table.by_path(("maintainers",)), list(options.maintainers))
     out = {}
-    validator = row_validator([(key, col) for key, (col, _) in raw.items()], lookups)
-    values, problems = normalise_row(validator, {key: v if not isinstance(v, list) else "、".join(v)
-                                                 for key, (_, v) in raw.items()})
+    normaliser = RowNormaliser([(key, col) for key, (col, _) in raw.items()], lookups)
+    values, problems = normaliser.normalise({key: v if not isinstance(v, list) else "、".join(v)
+                                             for key, (_, v) in raw.items()})
     if problems:
         raise ImportFailure("默认值有误：" + "；".join(f"“{raw[k][0].header}”：{m}" for k, m in problems.items()))
     out.update({k: v for k, v in values.items() if v is not None})
@@ -1030,11 +1037,11 @@ def plan_import(registry: Registry, kind: str, path: Path, mapping: Mapping, opt
 def _classify(plan: Plan, registry: Registry, table: Table, assembler: Assembler, lookups: Lookups) -> None:
     schema = registry.schema_for(table.kind)
     ctx = _context(registry, assembler.drafts, table.kind)
+    folded = {r.id.casefold(): r for r in registry.records.get(table.kind, {}).values()}
     for draft in assembler.drafts.values():
         existing_record = registry.get(table.kind, draft.id)
-        clash = next((r for r in registry.records.get(table.kind, {}).values()
-                      if r.id != draft.id and r.id.casefold() == draft.id.casefold()), None)
-        if clash is not None:
+        clash = folded.get(draft.id.casefold())
+        if clash is not None and clash.id != draft.id:
             plan.errors.append(Note(draft.rows[0], f"编号“{draft.id}”与已有的 {clash.file} 只有大小写不同：请使用已有编号。",
                                     table.id_header))
             continue
@@ -1043,8 +1050,11 @@ def _classify(plan: Plan, registry: Registry, table: Table, assembler: Assembler
         file = f"registry/{table.kind}/{draft.id}.yml"
         problems = record_problems(table.kind, Document(file, data, {}), schema, ctx)
         if problems:
-            for problem in problems:
-                plan.errors.append(_problem_note(table, draft, problem))
+            notes = [_problem_note(table, draft, problem) for problem in problems]
+            plan.errors += notes
+            rest = sorted(set(draft.rows) - {n.row for n in notes})
+            plan.errors += [Note(row, f"与第 {notes[0].row} 行同属一条记录（编号 {draft.id}），那一行有问题，所以这一行也没有导入。")
+                            for row in rest]
             continue
         change = Change(draft.id, file, str(data.get("name", draft.id)), draft.rows, data)
         if existing is None:

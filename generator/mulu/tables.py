@@ -11,6 +11,7 @@ import io
 import json
 import re
 import zipfile
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import pandas as pd
@@ -18,8 +19,10 @@ import pandas as pd
 from . import columns as C
 from .columns import Column, Table
 from .kinds import KIND_BY_NAME, KINDS
+from .loading import load_tree
 from .reference import Reference
-from .registry import Record, Registry
+from .registry import Record, Registry, build_registry
+from .schemas import compile_schemas, load_schema_files
 from .site.model import DataFile, SiteContext
 
 FORMATS = ("csv", "xlsx", "json")
@@ -29,6 +32,18 @@ DOWNLOADS = "downloads"
 # removes again, so the values still round-trip.
 _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def read_registry(root: Path) -> tuple[Registry, int]:
+    """The registry as its files are now, without checking every record (export and import
+    also work while some records have problems, and skip the cost of a full validation);
+    returns it with the number of files that could not be read or code lists with problems."""
+    from .validation import validate_frame
+
+    schemas = compile_schemas(load_schema_files(root / "schemas"))
+    tree = load_tree(root, [k.name for k in KINDS])
+    reference, _, problems = validate_frame(tree, schemas)
+    return build_registry(tree, reference, schemas), len(problems)
 
 
 def get_path(data: Any, path: tuple[str, ...]) -> Any:
@@ -121,30 +136,42 @@ def _width(values: Iterable[Any]) -> float:
     return min(max(widest + 2, 6), 60)
 
 
+def _xlsx_value(ws: Any, value: Any) -> Any:
+    """A value for a streamed row: plain, except text openpyxl would take for a formula."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # registry text is never a formula
+        return cell
+    return value
+
+
 def frame_xlsx(frame: pd.DataFrame, title: str, generated_at: str = "2000-01-01T00:00:00Z") -> bytes:
-    """An XLSX workbook of one sheet: bold frozen header, filters, text cells kept as text."""
+    """An XLSX workbook of one sheet: bold frozen header, filters, text cells kept as text.
+    Written in openpyxl's streaming mode (about twice as fast for large catalogues)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = re.sub(r"[\[\]:*?/\\]", "", title)[:31] or "Sheet1"
-    ws.append(list(frame.columns))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in frame.itertuples(index=False):
-        ws.append([None if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in row])
-    # openpyxl treats text starting with "=" as a formula: registry text is never one.
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", "", title)[:31] or "Sheet1")
     for i, name in enumerate(frame.columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = _width([name, *frame.iloc[:, i - 1].tolist()])
     ws.freeze_panes = "A2"
     if len(frame):
-        ws.auto_filter.ref = ws.dimensions
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(frame.columns))}{len(frame) + 1}"
+    header = []
+    for name in frame.columns:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    ws.append(header)
+    for row in frame.itertuples(index=False):
+        ws.append([_xlsx_value(ws, v) for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return _deterministic_zip(buf.getvalue(), generated_at)
@@ -275,9 +302,10 @@ def download_files(registry: Registry, ctx: SiteContext) -> Iterator[DataFile]:
     kinds = [k.name for k in KINDS]
     for kind in kinds:
         records = list(registry.records.get(kind, {}).values())
-        for fmt in FORMATS:
-            content = export_bytes(kind, records, registry.reference, fmt, ctx.generated_at)
-            yield DataFile(f"{DOWNLOADS}/{kind}.{fmt}", content)
+        frame = records_frame(kind, records, registry.reference)  # once for both spreadsheets
+        yield DataFile(f"{DOWNLOADS}/{kind}.csv", frame_csv(frame))
+        yield DataFile(f"{DOWNLOADS}/{kind}.xlsx", frame_xlsx(frame, KIND_BY_NAME[kind].title, ctx.generated_at))
+        yield DataFile(f"{DOWNLOADS}/{kind}.json", records_json(records))
     package = datapackage(registry, ctx, kinds)
     yield DataFile(f"{DOWNLOADS}/datapackage.json",
                    (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

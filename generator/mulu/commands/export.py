@@ -8,7 +8,6 @@ from pathlib import Path
 
 from ..cli import resolve_root
 from ..kinds import KIND_BY_NAME, KINDS
-from ..project import open_project
 
 HELP = "导出一类目录为 CSV、XLSX 或 JSON（中文表头与 mulu import 相同，导出后可原样导入）。"
 
@@ -16,7 +15,8 @@ HELP = "导出一类目录为 CSV、XLSX 或 JSON（中文表头与 mulu import 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kind", metavar="KIND", help="目录类别：" + "、".join(f"{k.name}（{k.title}）" for k in KINDS))
     parser.add_argument("--format", choices=("csv", "xlsx", "json"), default=None,
-                        help="输出格式；默认按 -o 文件的扩展名，否则为 csv。")
+                        help="输出格式；默认按 -o 文件的扩展名，否则为 csv。csv 和 xlsx 用中文表头（培训项目每个等级一行），"
+                             "json 是记录原样（字段名与 schemas/ 中的 JSON Schema 相同）。")
     parser.add_argument("-o", "--output", metavar="FILE", help="输出文件；不写则输出到屏幕（xlsx 必须指定文件）。")
 
 
@@ -42,12 +42,10 @@ def run(args: argparse.Namespace) -> int:
     if fmt == "xlsx" and not args.output:
         print("错误：xlsx 是二进制文件，不能输出到屏幕：请用 -o 指定文件，例如 -o 目录.xlsx。", file=sys.stderr)
         return 2
-    opened = open_project(resolve_root(args.root), lenient=True)
-    if opened.problems:
-        print(f"注意：目录数据有 {len(opened.problems)} 个问题（运行 mulu validate 查看）；导出的是当前能读取的记录。",
+    registry, unreadable = tables.read_registry(resolve_root(args.root))
+    if unreadable:
+        print(f"注意：有 {unreadable} 个文件无法读取或有设置问题（运行 mulu validate 查看）；导出的是能读取的记录。",
               file=sys.stderr)
-    registry = opened.registry
-    assert registry is not None  # lenient opening always assembles one
     records = list(registry.records.get(args.kind, {}).values())
     content = tables.export_bytes(args.kind, records, registry.reference, fmt)
     if args.output:

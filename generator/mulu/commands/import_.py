@@ -9,7 +9,6 @@ from pathlib import Path
 from ..cli import resolve_root
 from ..kinds import KIND_BY_NAME, KINDS
 from ..problems import format_text
-from ..project import open_project
 
 HELP = "把部门现有的 Excel/CSV 目录表导入为记录文件（先用 --dry-run 看会新建和修改什么）。"
 
@@ -50,12 +49,13 @@ def run(args: argparse.Namespace) -> int:
     if args.kind not in KIND_BY_NAME:
         print(f"错误：没有“{args.kind}”这类目录。可选：{'、'.join(k.name for k in KINDS)}。", file=sys.stderr)
         return 2
+    from ..tables import read_registry
+
     root = resolve_root(args.root)
-    opened = open_project(root, lenient=True)
-    registry = opened.registry
-    assert registry is not None
-    if opened.problems:
-        print(f"注意：现有目录数据有 {len(opened.problems)} 个问题（运行 mulu validate 查看）；导入照常进行。", file=sys.stderr)
+    registry, unreadable = read_registry(root)
+    if unreadable:
+        print(f"注意：有 {unreadable} 个文件无法读取或有设置问题（运行 mulu validate 查看）；导入照常进行，"
+              "无法读取的记录不会被覆盖。", file=sys.stderr)
     try:
         mapping = importing.load_mapping(Path(args.mapping) if args.mapping else None)
         if args.sheet:
