@@ -98,6 +98,7 @@ def test_sorting_by_column(watched, site_url):
     assert page.locator("th[data-key=name]").get_attribute("aria-sort") == "descending"
     assert "sort=name" in page.url and "dir=desc" in page.url
     descending = cells.all_inner_texts()
+    assert page.input_value("#f-sortby") == "name:desc"  # the phone sort control follows
     assert len(set(original)) >= 3 and sorted(original) == sorted(ascending)
     assert descending == ascending[::-1]
 

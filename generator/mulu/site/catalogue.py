@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterator
 from ..kinds import KIND_BY_NAME, occupation_uses
 from ..registry import Record, Registry
 from .html import esc, link
+from .context import data_version
 from .model import DataFile, Page, SiteContext, relative
 from .records import catalogue_title
 from .values import region_text
@@ -136,8 +137,21 @@ def filters_html(kind: str, registry: Registry, data: dict[str, Any]) -> str:
     if levels:
         parts.append(_select("level", "等级", [(lv, lv) for lv in levels]))
     parts.append(_select("status", "状态", [(s, s) for s in STATUSES]))
+    parts.append(_sort_select(data))
     parts.append('<div class="mulu-filter mulu-filter--reset"><button type="reset" class="md-button">清除筛选</button></div>')
     return f'<form class="mulu-filters" role="search" aria-label="筛选" onsubmit="return false">{"".join(parts)}</form>'
+
+
+def _sort_select(data: dict[str, Any]) -> str:
+    """Sorting without the table header (on phones the table is shown as cards)."""
+    options = [("name:asc", "名称"), ("region:asc", "地区")]
+    for i, col in enumerate(data["columns"]):
+        if col["numeric"]:
+            options += [(f"c{i}:desc", f"{col['label']}（从高到低）"), (f"c{i}:asc", f"{col['label']}（从低到高）")]
+    options.append(("status:asc", "状态"))
+    opts = "".join(f'<option value="{v}">{esc(t)}</option>' for v, t in options)
+    return (f'<div class="mulu-filter"><label for="f-sortby">排序</label><select id="f-sortby" name="sortby">'
+            f'<option value="">默认顺序</option>{opts}</select></div>')
 
 
 def table_html(title: str, data: dict[str, Any]) -> str:
@@ -169,7 +183,7 @@ def catalogue_page(kind: str, registry: Registry, ctx: SiteContext, order: int) 
         (f'<p>共 {len(data["rows"])} 条记录（{summary}）。数据更新于 {esc(ctx.generated_at[:10])}。</p>'
          f'<div class="mulu-downloads"><span>下载全部：</span><ul>{downloads}'
          f'<li>{link(relative(here, f"api/v1/{kind}.json"), "API")}</li></ul></div>'
-         f'<div class="mulu-catalogue" data-rows="_rows.json" data-kind="{esc(kind)}">'
+         f'<div class="mulu-catalogue" data-rows="_rows.json?v={esc(data_version(ctx))}" data-kind="{esc(kind)}">'
          f'{filters_html(kind, registry, data)}{table_html(title, data)}</div>'
          f'<noscript><p>筛选和排序需要启用 JavaScript；也可以下载上面的 CSV 或 Excel 文件查看全部记录。</p></noscript>'
          f'<script src="{esc(relative(here, "assets/mulu/catalogue.js"))}" defer></script>')

@@ -6,6 +6,7 @@ import json
 from typing import Iterator
 
 from ..registry import Registry
+from .context import data_version
 from .model import DataFile, Page, SiteContext, relative
 from .records import catalogue_title, notice_label
 from .values import region_text
@@ -31,9 +32,10 @@ def check_index(registry: Registry, ctx: SiteContext) -> dict:
 def check_pages(registry: Registry, ctx: SiteContext) -> Iterator[Page | DataFile]:
     """The check page and its index."""
     here = "check/"
+    version = data_version(ctx)
     html = ('<p>输入 18 位统一社会信用代码或机构名称（可只输入其中几个字），查询该机构是否列入'
             '培训机构目录或职业技能等级认定机构目录，以及是否被暂停或移出。</p>'
-            '<form class="mulu-check" role="search" aria-label="机构查询" data-index="_index.json">'
+            f'<form class="mulu-check" role="search" aria-label="机构查询" data-index="_index.json?v={version}">'
             '<label for="check-q">统一社会信用代码或机构名称</label>'
             '<div class="mulu-check__row"><input id="check-q" name="q" type="search" autocomplete="off" '
             'placeholder="例如 52230103MJ0000001X" required>'

@@ -67,3 +67,9 @@ def build_context(registry: Registry, root: Path, environ: Mapping[str, str] | N
                        repo_edit=str(repo.get("edit", "edit/main")),
                        # History is read from git here, never during validation (cached per commit).
                        extras={"epoch": epoch, "history": load_history(root)})
+
+
+def data_version(ctx: SiteContext) -> str:
+    """A short token that changes with the data, appended to data URLs (``?v=``) so that
+    browsers never combine a new page with yesterday's cached data file."""
+    return ctx.revision[:12] if ctx.revision else str(ctx.extras.get("epoch", ""))

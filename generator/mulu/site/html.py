@@ -54,6 +54,6 @@ def table(head: list[str], rows: list[list[str]], caption: str = "", cls: str = 
     """A table whose cells are already HTML (the caller escaped them); head cells are text."""
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     th = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
-    body = "".join("<tr>" + "".join(f'<td data-label="{esc(h)}">{c}</td>' for h, c in zip(head, row)) + "</tr>"
+    body = "".join("<tr>" + "".join(f'<td data-label="{esc(h)}">{c}</td>\n' for h, c in zip(head, row)) + "</tr>\n"
                    for row in rows)
     return f'<div class="mulu-table-wrap"><table class="{cls}">{cap}<thead><tr>{th}</tr></thead><tbody>{body}</tbody></table></div>'

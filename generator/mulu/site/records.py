@@ -103,7 +103,7 @@ def record_page(record: Record, registry: Registry, ctx: SiteContext, renderer: 
     """The page of one record."""
     here = record_path(record)
     kind = KIND_BY_NAME[record.kind]
-    crumbs = (f'<nav class="mulu-crumbs" aria-label="所在位置">{link(relative(here, record.kind + "/"), catalogue_title(registry, record.kind))}'
+    crumbs = (f'<nav class="mulu-crumbs" aria-label="所在位置" data-pagefind-meta="kind:{esc(kind.noun)}">{link(relative(here, record.kind + "/"), catalogue_title(registry, record.kind))}'
               f' › {esc(kind.noun)}</nav>')
     body = [crumbs, banner(record, registry, here), '<h2 id="fields">详细信息</h2>', renderer.fields((), record.data)]
     body.append(related_html(relations.of(record), here))

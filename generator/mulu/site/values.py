@@ -132,8 +132,8 @@ class FieldRenderer:
             head = "".join(f'<th scope="col">{esc(self.guide.label(path + (c,)))}</th>' for c in cols)
             rows = "".join(
                 "<tr>" + "".join(f'<td data-label="{esc(self.guide.label(path + (c,)))}">'
-                                 f'{self.value(path + (i, c), item[c]) if c in item else "—"}</td>' for c in cols)
-                + "</tr>" for i, item in enumerate(items))
+                                 f'{self.value(path + (i, c), item[c]) if c in item else "—"}</td>\n' for c in cols)
+                + "</tr>\n" for i, item in enumerate(items))
             return (f'<div class="mulu-table-wrap"><table class="mulu-table mulu-table--nested"><thead><tr>{head}'
                     f'</tr></thead><tbody>{rows}</tbody></table></div>')
         return "、".join(self.value(path + (i,), x) for i, x in enumerate(items))
@@ -143,5 +143,6 @@ class FieldRenderer:
         parts = []
         for key in self.guide.keys(path, data):
             sub = path + (key,)
-            parts.append(f"<dt>{esc(self.guide.label(sub))}</dt><dd>{self.value(sub, data[key])}</dd>")
-        return f'<dl class="{cls}">{"".join(parts)}</dl>'
+            parts.append(f"<dt>{esc(self.guide.label(sub))}</dt>\n<dd>{self.value(sub, data[key])}</dd>")
+        # Line breaks between items keep the search index's text (and its excerpts) readable.
+        return f'<dl class="{cls}">\n{chr(10).join(parts)}\n</dl>'

@@ -41,6 +41,15 @@
       }
       el.value = state[k];
     });
+    syncSort();
+  }
+
+  function syncSort() {
+    var sortby = form.elements.sortby;
+    if (sortby) {
+      var v = state.sort ? state.sort + ":" + state.dir : "";
+      sortby.value = Array.prototype.some.call(sortby.options, function (o) { return o.value === v; }) ? v : "";
+    }
   }
 
   function regionName(code) { var r = data.regions[code]; return r ? r[0] : code; }
@@ -141,6 +150,7 @@
       else th.removeAttribute("aria-sort");
     });
     renderPager(pages);
+    syncSort();
     writeState();
   }
 
@@ -170,11 +180,17 @@
   form.addEventListener("input", function (e) {
     var el = e.target;
     if (!el.name) return;
+    if (el.name === "sortby") {
+      var parts = el.value.split(":");
+      state.sort = parts[0] || ""; state.dir = parts[1] === "desc" ? "desc" : "asc"; state.page = 1;
+      render();
+      return;
+    }
     clearTimeout(timer);
     timer = setTimeout(function () { state[el.name] = el.value.trim(); state.page = 1; render(); }, el.tagName === "INPUT" ? 150 : 0);
   });
   form.addEventListener("reset", function () {
-    setTimeout(function () { FIELDS.forEach(function (k) { state[k] = ""; }); state.page = 1; render(); }, 0);
+    setTimeout(function () { FIELDS.forEach(function (k) { state[k] = ""; }); state.sort = ""; state.page = 1; render(); }, 0);
   });
   heads.forEach(function (th) {
     var b = th.querySelector("button");

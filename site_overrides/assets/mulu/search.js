@@ -47,6 +47,12 @@
     a.textContent = (result.meta && result.meta.title) || result.url;
     var p = document.createElement("p");
     appendExcerpt(p, result.excerpt);
+    if (result.meta && result.meta.kind) {
+      var kind = document.createElement("span");
+      kind.className = "mulu-search__kind";
+      kind.textContent = result.meta.kind;
+      li.appendChild(kind);
+    }
     li.appendChild(a);
     li.appendChild(p);
     return li;
@@ -72,7 +78,7 @@
       if (!ready) {
         ready = loadUI().then(function (UI) {
           var instance = new UI.Instance({ bundlePath: bundle.pathname, baseUrl: root.pathname });
-          instance.add(new UI.Input({ inputElement: "#" + input.id, debounceTimeoutMs: 200 }));
+          instance.add(new UI.Input({ inputElement: "#" + input.id, debounceTimeoutMs: 120 }));
           instance.add(new UI.ResultList({
             containerElement: "#" + list.id, resultTemplate: resultTemplate,
             placeholderTemplate: placeholderTemplate, showImages: false
