@@ -144,11 +144,13 @@ def filters_html(kind: str, registry: Registry, data: dict[str, Any]) -> str:
 
 def _sort_select(data: dict[str, Any]) -> str:
     """Sorting without the table header (on phones the table is shown as cards)."""
-    options = [("name:asc", "名称"), ("region:asc", "地区")]
-    for i, col in enumerate(data["columns"]):
-        if col["numeric"]:
-            options += [(f"c{i}:desc", f"{col['label']}（从高到低）"), (f"c{i}:asc", f"{col['label']}（从低到高）")]
-    options.append(("status:asc", "状态"))
+    keys = [("name", "名称", False), ("region", "地区", False)]
+    keys += [(f"c{i}", col["label"], True) for i, col in enumerate(data["columns"]) if col["numeric"]]
+    keys.append(("status", "状态", False))
+    options = []
+    for key, label, numeric in keys:
+        up, down = ("从低到高", "从高到低") if numeric else ("正序", "倒序")
+        options += [(f"{key}:asc", f"{label}（{up}）"), (f"{key}:desc", f"{label}（{down}）")]
     opts = "".join(f'<option value="{v}">{esc(t)}</option>' for v, t in options)
     return (f'<div class="mulu-filter"><label for="f-sortby">排序</label><select id="f-sortby" name="sortby">'
             f'<option value="">默认顺序</option>{opts}</select></div>')
