@@ -204,18 +204,23 @@ def _axe(page) -> list[dict]:
         .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""")
 
 
-@pytest.mark.parametrize("path", ["", "institutions/", f"institutions/{LISTED}/", f"institutions/{WITHDRAWN}/", "check/"])
+@pytest.mark.parametrize("path", ["", "institutions/", "programmes/", f"institutions/{LISTED}/", f"institutions/{WITHDRAWN}/",
+                                  f"studios/{STUDIO}/", "check/?q=晨光", "notices/", "notices/test-2024-01/",
+                                  "jurisdictions/", "jurisdictions/230000/"])
 def test_accessibility_no_serious_violations(watched, site_url, path):
     if not AXE.is_file():
         pytest.skip("axe-core 未安装：请在项目目录运行 npm ci")
     page = watched.page
     page.goto(site_url + path)
-    if path == "institutions/":
+    if path in ("institutions/", "programmes/"):
         _wait_rows(page)
+    page.wait_for_load_state("networkidle")
     assert _axe(page) == []
 
 
-@pytest.mark.parametrize("path", ["", "institutions/", f"institutions/{LISTED}/", "check/?q=晨光", "jurisdictions/230000/"])
+@pytest.mark.parametrize("path", ["", "institutions/", "programmes/", f"institutions/{LISTED}/", f"institutions/{XSS}/",
+                                  "check/?q=晨光", "notices/", "notices/test-2024-01/", "jurisdictions/",
+                                  "jurisdictions/230000/"])
 def test_pages_fit_a_375px_phone(phone, site_url, path):
     phone.goto(site_url + path)
     phone.wait_for_load_state("networkidle")
