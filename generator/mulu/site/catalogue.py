@@ -163,7 +163,7 @@ def table_html(title: str, data: dict[str, Any]) -> str:
     head = "".join(f'<th scope="col" data-key="{k}"><button type="button" class="mulu-sort">{esc(lb)}</button></th>'
                    for k, lb in zip(keys, labels))
     return (f'<p class="mulu-count" aria-live="polite">正在加载……</p>'
-            f'<div class="mulu-table-wrap"><table class="mulu-table mulu-catalogue-table">'
+            f'<div class="mulu-table-wrap"><table class="mulu-table mulu-table--cards mulu-catalogue-table">'
             f'<caption class="mulu-sr-only">{esc(title)}（点击表头排序）</caption>'
             f'<thead><tr>{head}</tr></thead><tbody></tbody></table></div>'
             f'<nav class="mulu-pager" aria-label="分页"></nav>')

@@ -18,6 +18,7 @@ def notices_index(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
              link(relative(here, record_path(n)), n.name), esc(n.data.get("issuer", "")),
              esc(region_text(registry, n.region))] for n in newest_notices(registry)]
     html = ("<p>目录的每一次动态调整都以调整公告为依据。点击标题查看公告列入、暂停和移出的记录。</p>"
-            + table(["发文日期", "文号", "标题", "发文机关", "地区"], rows, caption="调整公告（最新在前）"))
+            + table(["发文日期", "文号", "标题", "发文机关", "地区"], rows, caption="调整公告（最新在前）",
+                  cls="mulu-table mulu-table--cards"))
     yield Page(path=here, title="调整公告", html=html, nav="", nav_order=20,
                description="职业技能培训目录的调整公告")

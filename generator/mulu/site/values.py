@@ -134,7 +134,7 @@ class FieldRenderer:
                 "<tr>" + "".join(f'<td data-label="{esc(self.guide.label(path + (c,)))}">'
                                  f'{self.value(path + (i, c), item[c]) if c in item else "—"}</td>\n' for c in cols)
                 + "</tr>\n" for i, item in enumerate(items))
-            return (f'<div class="mulu-table-wrap"><table class="mulu-table mulu-table--nested"><thead><tr>{head}'
+            return (f'<div class="mulu-table-wrap"><table class="mulu-table mulu-table--nested mulu-table--cards"><thead><tr>{head}'
                     f'</tr></thead><tbody>{rows}</tbody></table></div>')
         return "、".join(self.value(path + (i,), x) for i, x in enumerate(items))
 
