@@ -87,10 +87,11 @@ def run(args: argparse.Namespace) -> int:
             time.sleep(args.interval)
             now = snapshot(root)
             if now != seen:
+                # The snapshot is taken before the build: an edit saved during the build
+                # is seen by the next poll and triggers another build.
                 seen = now
                 print("检测到文件修改，正在重新构建……", flush=True)
                 rebuild(root, out, search)
-                seen = snapshot(root)
     except KeyboardInterrupt:
         print("已停止预览。")
     finally:
