@@ -102,6 +102,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         # Sitemap dates (MkDocs reads SOURCE_DATE_EPOCH) must come from the data, not the clock.
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(self.ctx.extras.get("epoch", 0)))
         config.site_name = safe_title(str(registry.config.get("title") or config.site_name))
+        config.extra["mulu_generated_at"] = self.ctx.generated_at  # shown in the footer
         if registry.config.get("description"):
             config.site_description = str(registry.config["description"])
         if not config.site_url and registry.config.get("site_url"):
