@@ -4,6 +4,7 @@ nothing fetched from another host."""
 from __future__ import annotations
 
 import functools
+import json
 import subprocess
 import sys
 import threading
@@ -20,7 +21,7 @@ from mulu.site.model import SiteContext
 from mulu.site.providers import PROVIDERS
 from mulu.site.stats_page import stats_pages
 
-from test_history_repo import EVIL, Scripted, scripted_repo  # noqa: F401  (fixture)
+from test_stats import make_history_project
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -49,14 +50,13 @@ def test_registry_text_is_escaped_in_charts(project: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def history_site(scripted_repo: Scripted, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The scripted repository (sample registry + four adjustments), built with ``mulu build``."""
-    clone = tmp_path_factory.mktemp("stats-site") / "project"
-    subprocess.run(["git", "clone", "-q", str(scripted_repo.root), str(clone)], check=True)
-    result = subprocess.run([sys.executable, "-m", "mulu", "build", "--no-search"], cwd=clone, capture_output=True,
+def history_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample registry in git with two adjustments (see test_stats), built with ``mulu build``."""
+    project = make_history_project(tmp_path_factory.mktemp("stats-site") / "project")
+    result = subprocess.run([sys.executable, "-m", "mulu", "build", "--no-search"], cwd=project, capture_output=True,
                             text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    return clone
+    return project
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -73,15 +73,46 @@ def stats_url(history_site: Path):
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def chromium():
+# Chromium is driven from a child process: Playwright's sync API allows one instance per
+# process, and the site's own browser tests may already hold it in this worker.
+INSPECT = r"""
+import json, sys
+from urllib.parse import urlparse
+from playwright.sync_api import sync_playwright
+url, width, chromium, args = sys.argv[1], int(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4])
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path=chromium, args=args)
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    seen = {"requests": [], "errors": []}
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    charts = []
+    for chart in page.locator("svg.mulu-chart").all():
+        charts.append({"id": chart.get_attribute("id"), "role": chart.get_attribute("role"),
+                       "title": chart.locator("title").first.text_content(),
+                       "desc": chart.locator("desc").first.text_content(),
+                       "width": chart.bounding_box()["width"], "visible": chart.is_visible(),
+                       "texts": chart.locator("text").all_text_contents(),
+                       "bar_titles": chart.locator("rect > title").all_text_contents()})
+    page.locator("details.mulu-chart-data summary").first.click()
+    seen["table_visible"] = page.locator("details.mulu-chart-data table").first.is_visible()
+    seen["charts"] = charts
+    browser.close()
+print(json.dumps(seen, ensure_ascii=False))
+"""
+
+
+def inspect_page(url: str, width: int) -> dict:
+    """What headless Chromium finds on ``url``: charts, requests, script errors."""
     if not Path(CHROMIUM).exists():
         pytest.skip("需要 Debian 的 chromium（/usr/bin/chromium）")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    pytest.importorskip("playwright.sync_api")
+    proc = subprocess.run([sys.executable, "-c", INSPECT, url, str(width), CHROMIUM, json.dumps(CHROMIUM_ARGS)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
 
 
 def _counts(project: Path, kind: str, prefix: str) -> int:
@@ -94,48 +125,37 @@ def _counts(project: Path, kind: str, prefix: str) -> int:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 375])
-def test_charts_in_chromium(chromium, stats_url: str, history_site: Path, width: int) -> None:
-    context = chromium.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    requested: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requested.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(stats_url)
-    page.wait_for_load_state("networkidle")
-    try:
-        charts = page.locator("svg.mulu-chart")
-        assert charts.count() == 4
-        for i in range(4):
-            chart = charts.nth(i)
-            assert chart.get_attribute("role") == "img"
-            assert chart.locator("title").first.text_content().strip()
-            assert chart.locator("desc").first.text_content().strip()
-            assert chart.bounding_box()["width"] > 300  # drawn, not collapsed
-        # Numbers are written in the charts: programmes in 黑龙江省 as counted from the files.
-        jurisdictions = page.locator("#chart-jurisdictions")
-        hlj = _counts(history_site, "programmes", "23")
-        assert f"{hlj} 条" in jurisdictions.locator("text").all_text_contents()
-        assert f"黑龙江省·培训项目：{hlj} 条" in jurisdictions.locator("rect > title").all_text_contents()
-        # Subsidy by level, occupations with most programmes.
-        assert any(t.startswith("五级") and "中位数" in t for t in page.locator("#chart-subsidy text").all_text_contents())
-        occupations = page.locator("#chart-occupations text").all_text_contents()
-        assert "电工" in occupations
-        # The history: 1号 lists three programmes, 3号 suspends one, 4号 withdraws one.
-        adjustments = page.locator("#chart-adjustments")
-        titles = adjustments.locator("rect > title").all_text_contents()
-        assert "2024-03-01 黑人社测〔2024〕1号·新增：3 条" in titles
-        assert "2024-08-01 黑人社测〔2024〕3号·暂停：1 条" in titles
-        assert "2024-09-01 黑人社测〔2024〕4号·移出：1 条" in titles
-        assert adjustments.is_visible()
-        hosts = {urlparse(u).hostname for u in requested if urlparse(u).scheme in ("http", "https", "ws", "wss")}
-        assert hosts == {"127.0.0.1"}, hosts
-        assert not errors
-        # The figures are in the page's text too (tables below the charts).
-        page.locator("details.mulu-chart-data summary").first.click()
-        assert page.locator("details.mulu-chart-data table").first.is_visible()
-    finally:
-        context.close()
+def test_charts_in_chromium(stats_url: str, history_site: Path, width: int) -> None:
+    seen = inspect_page(stats_url, width)
+    charts = {c["id"]: c for c in seen["charts"]}
+    assert list(charts) == ["chart-jurisdictions", "chart-subsidy", "chart-occupations", "chart-adjustments"]
+    for chart in charts.values():
+        assert chart["role"] == "img" and chart["title"].strip() and chart["desc"].strip()
+        assert chart["visible"] and chart["width"] > 300  # drawn, not collapsed
+    # Numbers are written in the charts: programmes in 黑龙江省 as counted from the files.
+    hlj = _counts(history_site, "programmes", "23")
+    assert f"{hlj} 条" in charts["chart-jurisdictions"]["texts"]
+    assert f"黑龙江省·培训项目：{hlj} 条" in charts["chart-jurisdictions"]["bar_titles"]
+    assert f"黑龙江省：培训项目 {hlj} 条" in charts["chart-jurisdictions"]["desc"]
+    # Subsidy by level, and the occupations with most programmes.
+    assert any(t.startswith("五级") and "中位数" in t for t in charts["chart-subsidy"]["texts"])
+    listed = Counter()
+    for path in (history_site / "registry" / "programmes").glob("*.yml"):
+        doc, _ = load_file(path, path.name)
+        if doc and doc.data.get("status") == "在册" and "occupation" in doc.data:
+            listed[doc.data["occupation"]["code"]] += 1
+    # The two programmes the history added are 家政服务员, which now leads.
+    assert listed.most_common(1)[0][0] == "4-10-01-06"
+    assert charts["chart-occupations"]["texts"][:2] == ["家政服务员", f"{listed['4-10-01-06']} 个"]
+    # The history: 统测1号 lists two programmes and withdraws one, 统测2号 suspends one institution.
+    titles = charts["chart-adjustments"]["bar_titles"]
+    assert "2024-12-01 黑人社统测〔2024〕1号·新增：2 条" in titles
+    assert "2024-12-01 黑人社统测〔2024〕1号·移出：1 条" in titles
+    assert "2025-01-15 黑人社统测〔2025〕2号·暂停：1 条" in titles
+    hosts = {urlparse(u).hostname for u in seen["requests"] if urlparse(u).scheme in ("http", "https", "ws", "wss")}
+    assert hosts == {"127.0.0.1"}, hosts
+    assert not seen["errors"]
+    assert seen["table_visible"]  # the figures are in the page's text too, below each chart
 
 
 def test_top_occupation_matches_files(history_site: Path) -> None:
@@ -147,4 +167,3 @@ def test_top_occupation_matches_files(history_site: Path) -> None:
             codes[doc.data["occupation"]["code"]] += 1
     top = max(codes.values())
     assert f"：{top} 个</title>" in html
-    assert EVIL not in html  # notice summaries never reach this page unescaped

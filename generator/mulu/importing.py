@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import copy
 import csv
-import datetime as dt
 import io
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,7 +76,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> Grid:
 
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, TypeError) as err:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as err:
         raise ImportFailure(f"无法打开 {path.name}：{err}。请确认它是 Excel 的 .xlsx 文件（可在 Excel 中“另存为 .xlsx”）。") from None
     names = tuple(wb.sheetnames)
     if sheet is not None and sheet not in names:
@@ -914,7 +914,7 @@ def _defaults(registry: Registry, table: Table, lookups: Lookups, mapping: Mappi
         raw["maintainers"] = (table.by_path(("maintainers",)), list(options.maintainers))
     out = {}
     normaliser = RowNormaliser([(key, col) for key, (col, _) in raw.items()], lookups)
-    values, problems = normaliser.normalise({key: v if not isinstance(v, list) else "、".join(v)
+    values, problems = normaliser.normalise({key: "、".join(map(str, v)) if isinstance(v, list) else v
                                              for key, (_, v) in raw.items()})
     if problems:
         raise ImportFailure("默认值有误：" + "；".join(f"“{raw[k][0].header}”：{m}" for k, m in problems.items()))

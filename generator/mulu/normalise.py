@@ -410,7 +410,11 @@ class RowNormaliser:
         self._memo: dict[tuple[str, Any], tuple[Any, str | None]] = {}
 
     def _one(self, name: str, value: Any) -> tuple[Any, str | None]:
-        key = (name, type(value).__name__, value)
+        try:
+            key: tuple[str, Any] = (name, (type(value).__name__, value))
+            hash(key)
+        except TypeError:  # a list or mapping from a mapping file's defaults
+            key = (name, ("repr", repr(value)))
         if key not in self._memo:
             validator = self._validators[name]
             validator.validate({"v": value})
