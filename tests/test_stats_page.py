@@ -23,6 +23,7 @@ from mulu.site.stats_page import stats_pages
 
 from test_stats import make_history_project
 
+REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -79,7 +80,7 @@ INSPECT = r"""
 import json, sys
 from urllib.parse import urlparse
 from playwright.sync_api import sync_playwright
-url, width, chromium, args = sys.argv[1], int(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4])
+url, width, chromium, args, axe = sys.argv[1], int(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4]), sys.argv[5]
 with sync_playwright() as p:
     browser = p.chromium.launch(executable_path=chromium, args=args)
     page = browser.new_page(viewport={"width": width, "height": 900})
@@ -99,6 +100,12 @@ with sync_playwright() as p:
     page.locator("details.mulu-chart-data summary").first.click()
     seen["table_visible"] = page.locator("details.mulu-chart-data table").first.is_visible()
     seen["charts"] = charts
+    if axe:
+        page.add_script_tag(path=axe)
+        # The page body only: the theme's header and footer are checked by the site's own tests.
+        seen["axe"] = page.evaluate("async () => (await axe.run({include: [['.md-content']]}, {resultTypes: ['violations']})).violations"
+            ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+            ".map(v => ({id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
     browser.close()
 print(json.dumps(seen, ensure_ascii=False))
 """
@@ -109,7 +116,9 @@ def inspect_page(url: str, width: int) -> dict:
     if not Path(CHROMIUM).exists():
         pytest.skip("需要 Debian 的 chromium（/usr/bin/chromium）")
     pytest.importorskip("playwright.sync_api")
-    proc = subprocess.run([sys.executable, "-c", INSPECT, url, str(width), CHROMIUM, json.dumps(CHROMIUM_ARGS)],
+    axe = REPO / "node_modules" / "axe-core" / "axe.min.js"  # from `npm ci` (make install-test)
+    proc = subprocess.run([sys.executable, "-c", INSPECT, url, str(width), CHROMIUM, json.dumps(CHROMIUM_ARGS),
+                           str(axe) if axe.is_file() else ""],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
@@ -156,6 +165,8 @@ def test_charts_in_chromium(stats_url: str, history_site: Path, width: int) -> N
     assert hosts == {"127.0.0.1"}, hosts
     assert not seen["errors"]
     assert seen["table_visible"]  # the figures are in the page's text too, below each chart
+    if (REPO / "node_modules" / "axe-core" / "axe.min.js").is_file():
+        assert seen["axe"] == []  # no serious accessibility violation in the page body
 
 
 def test_top_occupation_matches_files(history_site: Path) -> None:
