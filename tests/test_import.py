@@ -235,11 +235,11 @@ def test_institution_sheet(mulu, project: Path, tmp_path: Path) -> None:
          "民办职业培训机构", "育婴员", "初级工、中级工", "人社民2301020001号", issuer, "2024年3月1日", "2029/2/28",
          "0451-84600001", "是", "哈尔滨市道里区安静街 1 号"],
         [None, None, None, None, None, "焊工（电焊工）", "五级/初级工、四级/中级工", None, None, None, None, None, None, None],
-        [2, "哈尔滨市南岗区匠心职业技能培训学校", other, "南岗区", "民办职业培训机构", "电工", "五级、四级、三级",
+        [2, "哈尔滨市南岗区匠心职业技能培训学校", other, "南岗区", "民办职业培训机构", "电工，育婴员", "五级、四级、三级",
          "人社民2301030002号", issuer, "2023.1.1", "2027-12-31", "0451-86200002", "是", "哈尔滨市南岗区学府路 2 号"],
         [3, "哈尔滨市香坊区错码职业培训学校", wrong, "香坊区", "民办职业培训机构", "电工", "五级", None, None, None, None,
          "0451-55600003", "是", "哈尔滨市香坊区 3 号"],
-        [2, "哈尔滨市南岗区匠心职业技能培训学校", other, "南岗区", "民办职业培训机构", "电工", "五级、四级、三级",
+        [2, "哈尔滨市南岗区匠心职业技能培训学校", other, "南岗区", "民办职业培训机构", "电工，育婴员", "五级、四级、三级",
          "人社民2301030002号", issuer, "2023.1.1", "2027-12-31", "0451-86200002", "是", "哈尔滨市南岗区学府路 2 号"],
     ]
     sheet = write_csv(tmp_path / "机构.csv", rows)
@@ -255,7 +255,11 @@ def test_institution_sheet(mulu, project: Path, tmp_path: Path) -> None:
     assert school["licence"] == {"number": "人社民2301020001号", "issuer": issuer, "valid_from": "2024-03-01",
                                  "valid_to": "2029-02-28"}
     assert school["subsidised"] is True and school["type"] == "民办职业培训机构"
-    assert record(project, "institutions", other)["licence"]["valid_from"] == "2023-01-01"
+    second = record(project, "institutions", other)
+    assert second["licence"]["valid_from"] == "2023-01-01"
+    # Two occupations in one cell sharing their levels: one offering each.
+    assert second["offerings"] == [{"occupation": "6-31-01-03", "levels": ["五级", "四级", "三级"]},
+                                   {"occupation": "4-10-01-02", "levels": ["五级", "四级", "三级"]}]
     assert "校验位不对" in line_for(out, 5) and wrong.upper() in line_for(out, 5)
     assert "与第 4 行重复" in line_for(out, 6)
     assert not any(wrong in p for p in snapshot(project))

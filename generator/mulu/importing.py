@@ -47,6 +47,7 @@ from .validation import record_problems
 
 MAX_HEADER_SCAN = 20
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
+_SEVERAL = re.compile(r"[、,，;；\n]+")
 _NOTE_ROW = re.compile(r"^\s*(注|备注|说明|合计|总计|小计|填表|制表|附注)")
 PACKAGE_NOTE = "培训包项目（原表标注 *）"
 # Programme cells whose ▲ / * marks are not about the programme (free text).
@@ -408,7 +409,9 @@ class RowReader:
                 markers[f"c{slot.index}"] = mark
                 value = None
             raw[f"c{slot.index}"] = value
-        values, problems = self.normaliser.normalise(raw)
+        variants = [self.normaliser.normalise(v) for v in self._variants(raw)]
+        values = variants[0][0]
+        problems = {k: m for _, found in variants for k, m in found.items()}
         for key, message in problems.items():
             slot = next(s for s in self.slots if f"c{s.index}" == key)
             self.errors.append(Note(number, message, slot.label))
@@ -419,9 +422,24 @@ class RowReader:
         continuation = bool(self.table.items) and blank_record and started
         if problems:
             return Row(number, {}, [], set(), continuation, failed=True)
-        row = Row(number, record, self._items(number, values, markers), flags, continuation)
+        items = [item for found, _ in variants for item in self._items(number, found, markers)]
+        row = Row(number, record, items, flags, continuation)
         row.failed = not self._check_codes(row)
         return row
+
+    def _variants(self, raw: dict[str, Any]) -> list[dict[str, Any]]:
+        """Institution lists often name several occupations in one cell (电工、焊工) with
+        the levels they share: one offering each."""
+        if self.table.items not in ("offerings", "scope"):
+            return [raw]
+        for slot in self.slots:
+            key = f"c{slot.index}"
+            value = raw.get(key)
+            if slot.column.item and slot.column.path[-1] == "occupation" and isinstance(value, str) \
+                    and _SEVERAL.search(value):
+                parts = [p.strip() for p in _SEVERAL.split(value) if p.strip()]
+                return [{**raw, key: part} for part in parts] or [raw]
+        return [raw]
 
     def _items(self, number: int, values: dict[str, Any], markers: dict[str, str]) -> list[dict[str, Any]]:
         groups: dict[str | None, list[Slot]] = {}

@@ -293,7 +293,7 @@ def datapackage(registry: Registry, ctx: SiteContext, kinds: Iterable[str]) -> d
     if config.get("site_url"):
         package["homepage"] = str(config["site_url"])
     if ctx.revision:
-        package["version"] = ctx.revision
+        package["revision"] = ctx.revision  # the commit the data is from ("version" is meant for semver)
     return package
 
 
