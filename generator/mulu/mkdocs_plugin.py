@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +145,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
             else:
                 items += [(p.nav_order, e) for p, e in zip(pages, entries)]
         nav = [entry for _, entry in sorted(items, key=lambda x: x[0])]
-        return nav + _existing(config.nav or [], files)
+        return nav + _existing(config.nav or [], files, skip=set(self.nav_pages))
 
     # -- pages -----------------------------------------------------------------------------
     def on_page_content(self, html: str, /, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
@@ -169,8 +170,9 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         for page in self.stamped:
             write_page(site_dir, page, by_depth[shells.depth(page.path)].stamp(page, default_description))
         write_files(site_dir, self.rendered.files)
-        extend_sitemap(site_dir, config.site_url or "", [p.path for p in self.stamped],
-                       self.ctx.generated_at[:10], shells.SHELL_DIR + "/")
+        # Same date as MkDocs writes for its own pages (SOURCE_DATE_EPOCH, in UTC).
+        lastmod = datetime.fromtimestamp(int(self.ctx.extras.get("epoch", 0)), timezone.utc).date().isoformat()
+        extend_sitemap(site_dir, config.site_url or "", [p.path for p in self.stamped], lastmod, shells.SHELL_DIR + "/")
         if self.config.search:
             try:
                 index_search(site_dir)
@@ -185,19 +187,24 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         return server
 
 
-def _existing(entries: list[Any], files: Files) -> list[Any]:
-    """Nav entries of mkdocs.yml, leaving out those whose page does not exist."""
+def _existing(entries: list[Any], files: Files, skip: set[str]) -> list[Any]:
+    """Nav entries of mkdocs.yml, leaving out those whose page does not exist and those
+    pointing at generated pages (already placed; a reused config must not list them twice)."""
+
+    def keep(target: str) -> bool:
+        return "://" in target or (target not in skip and files.get_file_from_path(target) is not None)
+
     out: list[Any] = []
     for entry in entries:
         if isinstance(entry, str):
-            if "://" in entry or files.get_file_from_path(entry) is not None:
+            if keep(entry):
                 out.append(entry)
         elif isinstance(entry, dict):
             title, value = next(iter(entry.items()))
             if isinstance(value, list):
-                kept = _existing(value, files)
+                kept = _existing(value, files, skip)
                 if kept:
                     out.append({title: kept})
-            elif isinstance(value, str) and ("://" in value or files.get_file_from_path(value) is not None):
+            elif isinstance(value, str) and keep(value):
                 out.append({title: value})
     return out
