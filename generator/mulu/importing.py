@@ -524,7 +524,6 @@ class Options:
     notice: str | None = None
     maintainers: tuple[str, ...] = ()
     id_prefix: str | None = None
-    update: bool = False
 
 
 def _item_identity(kind: str, item: dict[str, Any]) -> Any:

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         mapping = importing.load_mapping(Path(args.mapping) if args.mapping else None)
         if args.sheet:
             mapping = importing.Mapping(mapping.columns, mapping.defaults, args.sheet, mapping.header_row)
-        options = importing.Options(args.region, args.notice, tuple(args.maintainer), args.id_prefix, args.update)
+        options = importing.Options(args.region, args.notice, tuple(args.maintainer), args.id_prefix)
         plan = importing.plan_import(registry, args.kind, Path(args.file), mapping, options)
     except importing.ImportFailure as err:
         print(f"错误：{err}", file=sys.stderr)
