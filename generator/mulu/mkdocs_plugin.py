@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -38,8 +39,8 @@ from .site.providers import PROVIDERS
 from .site.render import Rendered, SiteError, render
 
 log = logging.getLogger("mkdocs.plugins.mulu")
-# Generated pages carry no Markdown; the front matter only hides the (empty) table of contents.
-PAGE_SOURCE = "---\nhide:\n  - toc\n---\n"
+# Generated pages carry no Markdown, only front matter: hide the (empty) table of contents,
+# and give the theme the page's description and whether search should index it.
 SHELL_SOURCE = f"---\ntitle: {shells.TITLE}\ndescription: {shells.DESCRIPTION}\nhide:\n  - toc\n---\n"
 
 
@@ -53,6 +54,17 @@ class MuluPluginConfig(Config):
 def src_uri(path: str) -> str:
     """The virtual Markdown source of a page path (``a/b/`` -> ``a/b/index.md``)."""
     return f"{path}index.md" if path else "index.md"
+
+
+def page_source(page: Page) -> str:
+    """Front matter of a generated page. The theme prints ``description`` unescaped into an
+    attribute, so it is HTML-escaped here; JSON quoting makes it a safe YAML string."""
+    lines = ["---", "hide:", "  - toc"]
+    if page.description:
+        lines.append(f"description: {json.dumps(esc(page.description), ensure_ascii=False)}")
+    if not page.search:
+        lines.append("mulu_nosearch: true")
+    return "\n".join(lines + ["---", ""])
 
 
 def safe_title(text: str) -> Markup:
@@ -71,6 +83,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         self.nav_pages: dict[str, Page] = {}
         self.stamped: list[Page] = []
         self.shell_html: dict[str, str] = {}
+        self.description = ""
 
     def preload(self, opened: Opened, ctx: SiteContext) -> None:
         """Use an already opened (and validated) project instead of opening it again
@@ -104,8 +117,9 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(self.ctx.extras.get("epoch", 0)))
         config.site_name = safe_title(str(registry.config.get("title") or config.site_name))
         config.extra["mulu_generated_at"] = self.ctx.generated_at  # shown in the footer
-        if registry.config.get("description"):
-            config.site_description = str(registry.config["description"])
+        self.description = str(registry.config.get("description") or "")
+        if self.description:
+            config.site_description = safe_title(self.description)
         if not config.site_url and registry.config.get("site_url"):
             config.site_url = str(registry.config["site_url"]).rstrip("/") + "/"
         try:
@@ -122,7 +136,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         for uri, page in self.nav_pages.items():
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"docs/{uri} 与自动生成的页面“{page.title}”冲突：请重命名或删除该文件。")
-            files.append(File.generated(config, uri, content=PAGE_SOURCE))
+            files.append(File.generated(config, uri, content=page_source(page)))
         for level in sorted({shells.depth(p.path) for p in self.stamped}):
             if level == 0:
                 raise PluginError("没有导航分组的页面不能放在站点根目录。")
@@ -166,7 +180,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         site_dir = Path(config.site_dir)
         shutil.rmtree(site_dir / shells.SHELL_DIR, ignore_errors=True)
         by_depth = {shells.depth(url): shells.Shell(url, html) for url, html in self.shell_html.items()}
-        default_description = str(config.site_description or "")
+        default_description = str(self.description)  # unescaped: Shell.stamp escapes it
         for page in self.stamped:
             write_page(site_dir, page, by_depth[shells.depth(page.path)].stamp(page, default_description))
         write_files(site_dir, self.rendered.files)
