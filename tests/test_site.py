@@ -234,3 +234,18 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(project: Path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_configured_titles_are_escaped_everywhere(project: Path, mulu):
+    config = project / "registry" / "config.yml"
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(r"^title: .*$", 'title: "目录<i>斜体</i>"', text, count=1, flags=re.M)
+    text = re.sub(r"^  - kind: institutions\n    title: .*$", '  - kind: institutions\n    title: "机构</title><b>粗体</b>"',
+                  text, count=1, flags=re.M)
+    config.write_text(text, encoding="utf-8")
+    result = mulu("build", "--no-search", cwd=project)
+    assert result.code == 0, result.out + result.err
+    for page in ("index.html", "institutions/index.html", "check/index.html"):
+        html = (project / "site" / page).read_text(encoding="utf-8")
+        assert "<i>" not in html and "<b>" not in html and "</title><b>" not in html, page
+        assert "目录&lt;i&gt;斜体&lt;/i&gt;" in html, page
