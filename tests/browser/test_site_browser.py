@@ -134,6 +134,19 @@ def test_search_finds_a_word_that_only_appears_inside_a_sentence(watched, site_u
     assert "晨光家政职业培训学校" in page.locator("h1").inner_text()
 
 
+def test_search_shows_ten_results_at_a_time(watched, site_url):
+    page = watched.page
+    page.goto(site_url)
+    page.fill("#mulu-q-home", "培训")
+    hits = page.locator(".mulu-search--hero .mulu-search__list a")
+    hits.nth(9).wait_for(timeout=15000)
+    total = int(re.search(r"找到 (\d+) 个", page.locator(".mulu-search--hero .mulu-search__summary").inner_text()).group(1))
+    assert total > 20 and hits.count() == 10
+    page.click(".mulu-search--hero .mulu-search__more")
+    hits.nth(19).wait_for()
+    assert hits.count() == 20
+
+
 def test_header_search_works_on_other_pages(watched, site_url):
     page = watched.page
     page.goto(site_url + "notices/")

@@ -1,4 +1,5 @@
-/* mulu 全文搜索：Pagefind（扩展版，中文分词）的模块化界面，首次聚焦搜索框时才加载。
+/* mulu 全文搜索：Pagefind（扩展版，中文分词）的模块化界面（搜索实例和输入框），首次聚焦搜索框时才加载；
+   结果列表自己渲染，每次 10 条。
    结果中的文字一律作为文本插入；摘要只保留 Pagefind 的 <mark> 高亮。 */
 (function () {
   "use strict";
@@ -58,9 +59,8 @@
     return li;
   }
 
-  function placeholderTemplate() {
-    return '<li class="mulu-search__hit mulu-search__hit--loading">正在载入……</li>';
-  }
+  /* 每次只显示 10 条结果（只为它们下载摘要）；常见词可能命中上千个页面。 */
+  var PAGE_SIZE = 10;
 
   function setup(box, n) {
     var input = box.querySelector("input");
@@ -71,26 +71,52 @@
     if (!input.id) input.id = "mulu-q-" + n;
     list.id = input.id + "-list";
     var ready = null;
+    var current = [], shown = 0, generation = 0;
+    var more = document.createElement("button");
+    more.type = "button";
+    more.className = "md-button mulu-search__more";
+    more.textContent = "显示更多结果";
+    more.hidden = true;
+    panel.appendChild(more);
 
     function show(on) { panel.hidden = !on; }
+
+    function renderMore() {
+      var gen = generation;
+      current.slice(shown, shown + PAGE_SIZE).forEach(function (res) {
+        var li = document.createElement("li");
+        li.className = "mulu-search__hit mulu-search__hit--loading";
+        li.textContent = "正在载入……";
+        list.appendChild(li);
+        res.data().then(function (data) {
+          if (gen === generation && li.parentNode === list) list.replaceChild(resultTemplate(data), li);
+        });
+      });
+      shown = Math.min(current.length, shown + PAGE_SIZE);
+      more.hidden = shown >= current.length;
+    }
+
+    more.addEventListener("click", renderMore);
 
     function start() {
       if (!ready) {
         ready = loadUI().then(function (UI) {
           var instance = new UI.Instance({ bundlePath: bundle.pathname, baseUrl: root.pathname });
           instance.add(new UI.Input({ inputElement: "#" + input.id, debounceTimeoutMs: 120 }));
-          instance.add(new UI.ResultList({
-            containerElement: "#" + list.id, resultTemplate: resultTemplate,
-            placeholderTemplate: placeholderTemplate, showImages: false
-          }));
           instance.on("loading", function () {
             if (input.value.trim()) { summary.textContent = "正在搜索……"; show(true); }
           });
           instance.on("results", function (r) {
             var term = input.value.trim();
+            generation += 1;
+            list.textContent = "";
+            current = term ? (r && r.results) || [] : [];
+            shown = 0;
+            more.hidden = true;
             if (!term) { show(false); return; }
-            var count = (r && r.results) ? r.results.length : 0;
+            var count = current.length;
             summary.textContent = count ? "找到 " + count + " 个相关页面" : "没有找到与“" + term + "”相关的页面。";
+            renderMore();
             show(true);
           });
           if (input.value.trim()) instance.triggerSearch(input.value);
