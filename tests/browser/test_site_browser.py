@@ -55,9 +55,10 @@ def site_url(built_site: Path):
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Debian Chromium (never a downloaded browser)."""
+    """Headless Debian Chromium (never a downloaded browser). Module scope: Playwright's sync
+    API runs an event loop, and other test modules start their own Playwright."""
     if not Path(CHROMIUM).exists():
         pytest.skip("需要 Debian 的 chromium（/usr/bin/chromium）")
     sync_api = pytest.importorskip("playwright.sync_api")
