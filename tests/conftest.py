@@ -1,12 +1,18 @@
-"""Shared fixtures: temporary copies of the sample project and a way to run the CLI."""
+"""Shared fixtures: temporary copies of the sample project, a way to run the CLI, the sample
+site built once, a static HTTP server and one headless Chromium per test process."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -68,3 +74,39 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_mulu("build", cwd=project)
     assert result.code == 0, result.out + result.err
     return project
+
+
+CHROMIUM = "/usr/bin/chromium"   # Debian's chromium; a browser is never downloaded
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"   # from `npm ci` (make install-test)
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` over HTTP on a free loopback port; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium shared by every browser test of this process: Playwright's sync API
+    allows one running instance per process, so no test module may start its own."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("需要 Debian 的 chromium（/usr/bin/chromium）：运行 make install-test")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

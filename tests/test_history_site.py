@@ -17,6 +17,7 @@ from mulu.project import open_project
 from mulu.site.changelog import changelog_provider, notice_changes, record_timeline
 from mulu.site.model import Page, SiteContext
 
+from conftest import serve
 from test_history_repo import EVIL, Scripted, scripted_repo  # noqa: F401  (fixture)
 
 
@@ -283,36 +284,20 @@ def test_build_from_a_tarball_says_history_is_unavailable(project: Path, mulu) -
 
 
 @pytest.mark.browser
-def test_changes_since_a_date_filters_and_keeps_the_date_in_the_url(built_site: Path) -> None:
-    import functools
-    import http.server
-    import threading
-
-    from playwright.sync_api import sync_playwright
-
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"])
-            page = browser.new_page()
-            page.goto(base + "changes/?since=2024-08-01")
-            visible = page.eval_on_selector_all(
-                ".mulu-adjustment", "els => els.filter(e => !e.hidden).map(e => e.dataset.date)")
-            assert visible and all(d >= "2024-08-01" for d in visible)
-            assert page.is_hidden("#notice-t-2024-02") and page.is_visible("#notice-t-2024-03")
-            assert page.input_value("#mulu-since") == "2024-08-01"
-            page.fill("#mulu-since", "2024-06-01")
-            page.click(".mulu-since button")
-            assert "since=2024-06-01" in page.url
-            assert page.is_visible("#notice-t-2024-02") and page.is_hidden("#notice-t-2024-01")
-            assert "及之后的调整共" in page.inner_text(".mulu-since__status")
-            page.click("text=显示全部")
-            assert page.is_visible("#notice-t-2024-01")
-            browser.close()
-    finally:
-        server.shutdown()
+def test_changes_since_a_date_filters_and_keeps_the_date_in_the_url(built_site: Path, browser) -> None:
+    with serve(built_site) as base:
+        page = browser.new_page()
+        page.goto(base + "changes/?since=2024-08-01")
+        visible = page.eval_on_selector_all(
+            ".mulu-adjustment", "els => els.filter(e => !e.hidden).map(e => e.dataset.date)")
+        assert visible and all(d >= "2024-08-01" for d in visible)
+        assert page.is_hidden("#notice-t-2024-02") and page.is_visible("#notice-t-2024-03")
+        assert page.input_value("#mulu-since") == "2024-08-01"
+        page.fill("#mulu-since", "2024-06-01")
+        page.click(".mulu-since button")
+        assert "since=2024-06-01" in page.url
+        assert page.is_visible("#notice-t-2024-02") and page.is_hidden("#notice-t-2024-01")
+        assert "及之后的调整共" in page.inner_text(".mulu-since__status")
+        page.click("text=显示全部")
+        assert page.is_visible("#notice-t-2024-01")
+        page.close()

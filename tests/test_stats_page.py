@@ -3,13 +3,9 @@ nothing fetched from another host."""
 
 from __future__ import annotations
 
-import functools
-import json
 import subprocess
 import sys
-import threading
 from collections import Counter
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -21,12 +17,8 @@ from mulu.site.model import SiteContext
 from mulu.site.providers import PROVIDERS
 from mulu.site.stats_page import stats_pages
 
+from conftest import AXE, serve
 from test_stats import make_history_project
-
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
 def test_page_is_registered_and_says_when_history_is_missing(project: Path) -> None:
@@ -60,68 +52,38 @@ def history_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def stats_url(history_site: Path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(history_site / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/stats/"
-    server.shutdown()
-    server.server_close()
+    with serve(history_site / "site") as url:
+        yield url + "stats/"
 
 
-# Chromium is driven from a child process: Playwright's sync API allows one instance per
-# process, and the site's own browser tests may already hold it in this worker.
-INSPECT = r"""
-import json, sys
-from urllib.parse import urlparse
-from playwright.sync_api import sync_playwright
-url, width, chromium, args, axe = sys.argv[1], int(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4]), sys.argv[5]
-with sync_playwright() as p:
-    browser = p.chromium.launch(executable_path=chromium, args=args)
+def inspect_page(browser, url: str, width: int) -> dict:
+    """What headless Chromium finds on ``url``: charts, requests, script errors, axe violations."""
     page = browser.new_page(viewport={"width": width, "height": 900})
-    seen = {"requests": [], "errors": []}
+    seen: dict = {"requests": [], "errors": []}
     page.on("request", lambda r: seen["requests"].append(r.url))
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
     page.goto(url)
     page.wait_for_load_state("networkidle")
-    charts = []
-    for chart in page.locator("svg.mulu-chart").all():
-        charts.append({"id": chart.get_attribute("id"), "role": chart.get_attribute("role"),
+    seen["charts"] = [{"id": chart.get_attribute("id"), "role": chart.get_attribute("role"),
                        "title": chart.locator("title").first.text_content(),
                        "desc": chart.locator("desc").first.text_content(),
                        "width": chart.bounding_box()["width"], "visible": chart.is_visible(),
                        "texts": chart.locator("text").all_text_contents(),
-                       "bar_titles": chart.locator("rect > title").all_text_contents()})
+                       "bar_titles": chart.locator("rect > title").all_text_contents()}
+                      for chart in page.locator("svg.mulu-chart").all()]
     page.locator("details.mulu-chart-data summary").first.click()
     seen["table_visible"] = page.locator("details.mulu-chart-data table").first.is_visible()
-    seen["charts"] = charts
-    if axe:
-        page.add_script_tag(path=axe)
+    if AXE.is_file():
+        page.add_script_tag(path=str(AXE))
         # The page body only: the theme's header and footer are checked by the site's own tests.
-        seen["axe"] = page.evaluate("async () => (await axe.run({include: [['.md-content']]}, {resultTypes: ['violations']})).violations"
+        seen["axe"] = page.evaluate(
+            "async () => (await axe.run({include: [['.md-content']]}, {resultTypes: ['violations']})).violations"
             ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
             ".map(v => ({id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
-    browser.close()
-print(json.dumps(seen, ensure_ascii=False))
-"""
-
-
-def inspect_page(url: str, width: int) -> dict:
-    """What headless Chromium finds on ``url``: charts, requests, script errors."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 Debian 的 chromium（/usr/bin/chromium）")
-    pytest.importorskip("playwright.sync_api")
-    axe = REPO / "node_modules" / "axe-core" / "axe.min.js"  # from `npm ci` (make install-test)
-    proc = subprocess.run([sys.executable, "-c", INSPECT, url, str(width), CHROMIUM, json.dumps(CHROMIUM_ARGS),
-                           str(axe) if axe.is_file() else ""],
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    page.close()
+    return seen
 
 
 def _counts(project: Path, kind: str, prefix: str) -> int:
@@ -134,8 +96,8 @@ def _counts(project: Path, kind: str, prefix: str) -> int:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 375])
-def test_charts_in_chromium(stats_url: str, history_site: Path, width: int) -> None:
-    seen = inspect_page(stats_url, width)
+def test_charts_in_chromium(stats_url: str, history_site: Path, width: int, browser) -> None:
+    seen = inspect_page(browser, stats_url, width)
     charts = {c["id"]: c for c in seen["charts"]}
     assert list(charts) == ["chart-jurisdictions", "chart-subsidy", "chart-occupations", "chart-adjustments"]
     for chart in charts.values():
@@ -165,7 +127,7 @@ def test_charts_in_chromium(stats_url: str, history_site: Path, width: int) -> N
     assert hosts == {"127.0.0.1"}, hosts
     assert not seen["errors"]
     assert seen["table_visible"]  # the figures are in the page's text too, below each chart
-    if (REPO / "node_modules" / "axe-core" / "axe.min.js").is_file():
+    if AXE.is_file():
         assert seen["axe"] == []  # no serious accessibility violation in the page body
 
 

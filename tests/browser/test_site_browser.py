@@ -2,23 +2,20 @@
 
 The sample project plus the test records in ``records/`` is built ONCE per session
 (``sample_site`` in tests/conftest.py), served by ``http.server`` from a thread, and opened in
-headless Debian Chromium through Playwright (never a downloaded browser). The fixtures live
-here rather than in a conftest.py, so that no second module named ``conftest`` shadows the
-shared one.
+headless Debian Chromium through Playwright (never a downloaded browser). The browser and the
+static server come from tests/conftest.py (one Chromium per test process).
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import yaml
+from conftest import AXE, serve
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
@@ -27,45 +24,17 @@ LISTED = "52230103MJ9990001A"     # 在册; its source has 退役军人 inside a
 WITHDRAWN = "52230103MJ9990002D"  # 已移出 by notice test-2024-01
 XSS = "52230103MJ9990003G"        # name and address full of HTML, Markdown and template syntax
 STUDIO = "test-studio-01"
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
-
 @pytest.fixture(scope="session")
 def built_site(sample_site: Path) -> Path:
     """The site directory of the sample project built once per session (tests/conftest.py)."""
     return sample_site / "site"
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url(built_site: Path):
     """Base URL of the built site served by ``http.server`` in a thread."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(built_site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Debian Chromium (never a downloaded browser). Module scope: Playwright's sync
-    API runs an event loop, and other test modules start their own Playwright."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("需要 Debian 的 chromium（/usr/bin/chromium）")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    with serve(built_site) as url:
+        yield url
 
 
 @dataclass
