@@ -37,11 +37,13 @@ import yaml
 from . import columns as C
 from . import creditcode
 from .columns import Column, Table, normal_key
+from .formatting import format_text
 from .kinds import KIND_BY_NAME
-from .loading import Document, load_file, parse_text
+from .loading import Document, load_file
 from .normalise import NOT_SUBSIDISED, PACKAGE, SHORTAGE, Lookups, RowNormaliser, marker, short_hash, strip_flags
 from .problems import Problem
 from .registry import Registry
+from .schema_tree import load_tree_for
 from .rules import Context
 from .validation import record_problems
 
@@ -1083,69 +1085,27 @@ def _classify(plan: Plan, registry: Registry, table: Table, assembler: Assembler
             plan.changed.append(change)
 
 
-def _yaml_scalar(value: Any, code: bool = False) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    text = str(value)
-    if code:
-        return '"' + text + '"'
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return text
-    dumped = yaml.safe_dump({"k": text}, allow_unicode=True, width=10000, default_style=None).strip()[3:]
-    if dumped.startswith("'"):
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-    return dumped
+class _RecordDumper(yaml.SafeDumper):
+    """The registry's house style: block mappings, lists of plain values on one line."""
 
 
-_CODE_FIELDS = {"region", "code", "occupation", "credit_code"}
-_FLOW_SAFE = re.compile(r"^[^,\[\]{}:#&*!|>'\"%@`\s][^,\[\]{}:#]*$")
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flat = all(not isinstance(x, (dict, list)) for x in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flat)
 
 
-def _yaml_lines(data: Any, indent: int, parent: str = "") -> list[str]:
-    pad = " " * indent
-    lines: list[str] = []
-    for key, value in data.items():
-        code = key in _CODE_FIELDS or (parent == "occupations")
-        if isinstance(value, dict):
-            lines.append(f"{pad}{key}:")
-            lines += _yaml_lines(value, indent + 2, key)
-        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            lines.append(f"{pad}{key}:")
-            for item in value:
-                sub = _yaml_lines(item, indent + 4, key)
-                lines.append(f"{pad}  - {sub[0].lstrip()}")
-                lines += sub[1:]
-        elif isinstance(value, list):
-            parts = [_yaml_scalar(v, code=key == "occupations") for v in value]
-            if all(_FLOW_SAFE.match(p) or p.startswith('"') for p in parts):
-                lines.append(f"{pad}{key}: [{', '.join(parts)}]")
-            else:
-                lines.append(f"{pad}{key}:")
-                lines += [f"{pad}  - {p}" for p in parts]
-        else:
-            lines.append(f"{pad}{key}: {_yaml_scalar(value, code=code and isinstance(value, str))}")
-    return lines
+_RecordDumper.add_representer(list, _represent_list)
 
 
 def record_yaml(root: Path, kind: str, data: dict[str, Any]) -> str:
-    """A record file's text in the registry's style (schema line first, codes quoted)."""
+    """A record file's text in the canonical form of ``mulu fmt`` (schema line first, codes quoted)."""
     schema_name = KIND_BY_NAME[kind].schema
-    text = f"# yaml-language-server: $schema=../../schemas/{schema_name}\n" + "\n".join(_yaml_lines(data, 0)) + "\n"
-    doc, _ = parse_text(text, "check.yml")
-    if doc is None or doc.data != data:  # never write something that reads back differently
-        text = f"# yaml-language-server: $schema=../../schemas/{schema_name}\n" + \
-            yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
-    try:  # the canonical form of `mulu fmt`, when that module is present
-        from .formatting import format_text
-        from .schema_tree import load_tree_for
-        formatted = format_text(text, f"registry/{kind}/{data['id']}.yml", load_tree_for(root / "schemas", schema_name))
-        if formatted.text is not None:
-            text = formatted.text
-    except ImportError:  # pragma: no cover - fmt is part of the package
-        pass
-    return text
+    text = f"# yaml-language-server: $schema=../../schemas/{schema_name}\n" + \
+        yaml.dump(data, Dumper=_RecordDumper, allow_unicode=True, sort_keys=False, width=1000,
+                  default_flow_style=False)
+    formatted = format_text(text, f"registry/{kind}/{data['id']}.yml", load_tree_for(root / "schemas", schema_name))
+    # format_text re-reads its result and refuses anything that would read back differently.
+    return formatted.text if formatted.text is not None else text
 
 
 def write_plan(root: Path, plan: Plan, update: bool) -> list[str]:
