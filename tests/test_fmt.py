@@ -201,7 +201,7 @@ def test_broken_schema_is_reported_not_a_traceback(project: Path, mulu) -> None:
     schema = project / "schemas" / "defs.schema.json"
     schema.write_text(schema.read_text(encoding="utf-8") + "}", encoding="utf-8")
     fmt = mulu("fmt", "--check", cwd=project)
-    assert fmt.code == 2 and "不是有效的 JSON" in fmt.err and "Traceback" not in fmt.err
+    assert fmt.code == 2 and "defs.schema.json:111:1: 不是合法的 JSON" in fmt.err and "Traceback" not in fmt.err
     new = mulu("new", "studios", cwd=project)
     assert new.code == 1 and "defs.schema.json" in new.err and "Traceback" not in new.err
     assert not list((project / "registry" / "studios").glob("new-*.yml"))

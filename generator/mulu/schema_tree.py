@@ -6,13 +6,12 @@ written*: property order, titles, descriptions, which shared definition a field 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .kinds import KIND_BY_NAME
-from .schemas import DEFS
+from .schemas import DEFS, SchemaFileError, follow_refs, load_schema_files
 
 CONFIG_SCHEMA = "config.schema.json"
 
@@ -55,17 +54,7 @@ class SchemaTree:
 
     def resolve(self, node: dict[str, Any] | None) -> Field:
         """Follow ``$ref``s into the shared definitions; keywords written locally win."""
-        node = dict(node or {})
-        names: list[str] = []
-        for _ in range(10):  # our definitions are not recursive; the bound only guards typos
-            ref = node.get("$ref")
-            if not isinstance(ref, str) or "/$defs/" not in ref:
-                break
-            name = ref.rsplit("/", 1)[-1]
-            names.append(name)
-            target = self._defs.get(name, {})
-            node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-        return Field(node, tuple(names))
+        return Field(*follow_refs(dict(node or {}), self._defs))
 
     def child(self, field: Field, key: str) -> Field | None:
         """The field ``key`` of object ``field``, or None when the schema does not know it."""
@@ -78,25 +67,12 @@ class SchemaTree:
         return self.resolve(sub) if isinstance(sub, dict) else None
 
 
-class SchemaFileError(Exception):
-    """A schema file is missing or is not valid JSON; the message says which, in Chinese."""
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError:
-        raise SchemaFileError(f"找不到 schema 文件 {path}：请在项目目录中运行，或用 --root 指定项目目录。") from None
-    except (ValueError, UnicodeDecodeError) as err:
-        raise SchemaFileError(f"schema 文件 {path} 不是有效的 JSON（{err}）：请审核人修正。") from None
-    if not isinstance(data, dict):
-        raise SchemaFileError(f"schema 文件 {path} 的最外层应为对象。")
-    return data
-
-
 def load_tree_for(schema_dir: Path, schema_name: str) -> SchemaTree:
     """The :class:`SchemaTree` of ``schemas/<schema_name>``; raises :class:`SchemaFileError`."""
-    return SchemaTree(_read_json(schema_dir / schema_name), _read_json(schema_dir / DEFS))
+    raw = load_schema_files(schema_dir)
+    if schema_name not in raw:
+        raise SchemaFileError(f"找不到 schema 文件 {schema_dir / schema_name}：请在项目目录中运行，或用 --root 指定项目目录。")
+    return SchemaTree(raw[schema_name], raw[DEFS])
 
 
 def schema_for(rel_path: str) -> str | None:

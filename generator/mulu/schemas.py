@@ -43,14 +43,21 @@ class Schema:
         return list(self.raw.get("properties", {}))
 
 
+def follow_refs(node: dict[str, Any], definitions: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Follow ``$ref`` into the shared definitions (the ``$defs`` of defs.schema.json), keeping
+    keywords written locally on top; also returns the names of the definitions gone through."""
+    names: list[str] = []
+    for _ in range(10):  # our definitions are not recursive; the bound only guards typos
+        ref = node.get("$ref")
+        if not isinstance(ref, str) or "/$defs/" not in ref:
+            break
+        names.append(ref.rsplit("/", 1)[-1])
+        node = {**definitions.get(names[-1], {}), **{k: v for k, v in node.items() if k != "$ref"}}
+    return node, tuple(names)
+
+
 def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    """Follow ``$ref`` into the shared definitions, keeping local keywords on top."""
-    seen = 0
-    while "$ref" in node and seen < 10:
-        target = defs["$defs"][node["$ref"].rsplit("/", 1)[-1]]
-        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-        seen += 1
-    return node
+    return follow_refs(node, defs["$defs"])[0]
 
 
 def _walk_labels(node: dict[str, Any], defs: dict[str, Any], path: tuple[str, ...],
