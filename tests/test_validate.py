@@ -255,3 +255,11 @@ def test_broken_schema_file_is_a_usage_error(mulu, project: Path) -> None:
     result = mulu("validate", cwd=project)
     assert result.code == 2
     assert "defs.schema.json:1:2: 不是合法的 JSON" in result.err and "Traceback" not in result.err
+
+
+def test_a_value_the_schema_rejects_gets_one_message(mulu, project: Path) -> None:
+    file = seed(project)
+    path = project / file
+    path.write_text(path.read_text(encoding="utf-8").replace("notice: t-notice-1", 'notice: ""'), encoding="utf-8")
+    problems = [p for p in _only(_problems(mulu, project), file) if p["field"] == "listed.notice"]
+    assert len(problems) == 1 and "格式不对" in problems[0]["message"], problems

@@ -28,7 +28,10 @@ def _id_problem(doc: Document) -> list[Problem]:
 
 def record_problems(kind: str, doc: Document, schema: Schema, ctx: Context) -> list[Problem]:
     """Every problem of one record: its schema, its id, and the domain rules."""
-    return schema_problems(schema, doc) + _id_problem(doc) + rule_problems(kind, doc, ctx)
+    found = schema_problems(schema, doc)
+    # A value the schema already rejects (e.g. an empty notice id) needs no second message from a rule.
+    flagged = {p.field for p in found}
+    return found + _id_problem(doc) + [p for p in rule_problems(kind, doc, ctx) if p.field not in flagged]
 
 
 def duplicate_id_problems(tree: LoadedTree) -> list[Problem]:
