@@ -45,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .. import importing
+    from ..import_sheet import load_mapping
 
     if args.kind not in KIND_BY_NAME:
         print(f"错误：没有“{args.kind}”这类目录。可选：{'、'.join(k.name for k in KINDS)}。", file=sys.stderr)
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"注意：有 {unreadable} 个文件无法读取或有设置问题（运行 mulu validate 查看）；导入照常进行，"
               "无法读取的记录不会被覆盖。", file=sys.stderr)
     try:
-        mapping = importing.load_mapping(Path(args.mapping) if args.mapping else None)
+        mapping = load_mapping(Path(args.mapping) if args.mapping else None)
         if args.sheet:
             mapping = importing.Mapping(mapping.columns, mapping.defaults, args.sheet, mapping.header_row)
         options = importing.Options(args.region, args.notice, tuple(args.maintainer), args.id_prefix)
