@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from records import NOTICE
 
 from mulu.kinds import KINDS
 from mulu.loading import parse_text
@@ -38,18 +39,6 @@ offerings:
     occupation: 4-10-01-06
 subsidised: yes
 """
-
-NOTICE = """\
-id: t-notice-1
-name: 关于公布培训机构目录的通知
-region: "230000"
-number: 黑人社规〔2024〕12号
-issuer: 黑龙江省人力资源和社会保障厅
-date: 2024-03-01
-summary: 公布第一批培训机构目录。
-maintainers: [hrss-admin]
-"""
-
 
 def write_messy(project: Path) -> tuple[Path, str]:
     (project / "registry" / "notices" / "t-notice-1.yml").write_text(NOTICE, encoding="utf-8")
