@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from typing import Any, Iterable
 
 from .kinds import KIND_BY_NAME
-from .loading import decode, parse_text
+from .loading import decode, get_path, parse_text
 
 # Actions, in the order tables list them, with their Chinese names.
 ACTIONS: dict[str, str] = {
@@ -180,14 +180,6 @@ def parse_record(raw: bytes | None, file: str) -> dict[str, Any] | None:
     return doc.data if doc is not None and isinstance(doc.data, dict) else None
 
 
-def _get(data: dict[str, Any] | None, path: tuple[str, ...]) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
-
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -196,14 +188,14 @@ def new_references(old: dict[str, Any] | None, new: dict[str, Any] | None) -> li
     """Notices that ``new`` names (status change first, then listing) where ``old`` did not."""
     refs = []
     for path in NOTICE_FIELDS:
-        target = _get(new, path)
-        if isinstance(target, str) and target and target != _get(old, path) and target not in refs:
+        target = get_path(new, path)
+        if isinstance(target, str) and target and target != get_path(old, path) and target not in refs:
             refs.append(target)
     return refs
 
 
 def _status(data: dict[str, Any] | None) -> str:
-    value = _get(data, ("status",))
+    value = get_path(data, ("status",))
     return value if isinstance(value, str) else "在册"
 
 
@@ -212,23 +204,23 @@ def _added(kind: str, path: str, data: dict[str, Any] | None) -> list[RecordChan
     suspended or withdrawn (an import of older decisions) also gets that status change,
     under the notice its ``status_change`` names."""
     rid = record_id(path)
-    name = _text(_get(data, ("name",))) or rid
-    listing = _text(_get(data, ("listed", "notice")))
+    name = _text(get_path(data, ("name",))) or rid
+    listing = _text(get_path(data, ("listed", "notice")))
     added = RecordChange(kind, rid, name, "added",
-                         date=_text(_get(data, ("listed", "date"))) or _text(_get(data, ("date",))),
+                         date=_text(get_path(data, ("listed", "date"))) or _text(get_path(data, ("date",))),
                          refs=[listing] if listing else [], file=path)
     action = STATUS_ACTIONS.get(_status(data))
-    notice = _text(_get(data, ("status_change", "notice")))
+    notice = _text(get_path(data, ("status_change", "notice")))
     if action in (None, "reinstated") or not notice:
         return [added]
     return [added, RecordChange(kind, rid, name, action, [FieldChange(("status",), "在册", _status(data))],
-                                reason=_text(_get(data, ("status_change", "reason"))),
-                                date=_text(_get(data, ("status_change", "date"))), refs=[notice], file=path)]
+                                reason=_text(get_path(data, ("status_change", "reason"))),
+                                date=_text(get_path(data, ("status_change", "date"))), refs=[notice], file=path)]
 
 
 def _removed(kind: str, path: str, data: dict[str, Any] | None) -> RecordChange:
     rid = record_id(path)
-    return RecordChange(kind, rid, _text(_get(data, ("name",))) or rid, "removed", file=path)
+    return RecordChange(kind, rid, _text(get_path(data, ("name",))) or rid, "removed", file=path)
 
 
 def record_changes(change: FileChange) -> list[RecordChange]:
@@ -256,10 +248,10 @@ def record_changes(change: FileChange) -> list[RecordChange]:
         ("renamed" if renamed else "changed")
     status_action = action in ("suspended", "withdrawn", "reinstated")
     return [RecordChange(
-        kind, rid, _text(_get(new, ("name",))) or rid, action, fields,  # type: ignore[arg-type]
+        kind, rid, _text(get_path(new, ("name",))) or rid, action, fields,  # type: ignore[arg-type]
         old_id=record_id(change.old_path) if renamed else "",
-        reason=_text(_get(new, ("status_change", "reason"))) if status_action else "",
-        date=_text(_get(new, ("status_change", "date"))) if status_action else "",
+        reason=_text(get_path(new, ("status_change", "reason"))) if status_action else "",
+        date=_text(get_path(new, ("status_change", "date"))) if status_action else "",
         refs=new_references(old, new), file=change.new_path)]
 
 

@@ -17,6 +17,7 @@ from . import columns as C
 from .columns import Table, normal_key
 from .import_rows import Note, Row
 from .kinds import KIND_BY_NAME
+from .loading import get_path
 from .normalise import PACKAGE, SHORTAGE, Lookups, short_hash
 from .registry import Registry
 
@@ -322,7 +323,7 @@ class Assembler:
 
     def _fill(self, data: dict[str, Any], draft: Draft) -> None:
         for col in self.table.record_columns():
-            if not col.derived and col.key in self.defaults and _get(data, col.path) is None:
+            if not col.derived and col.key in self.defaults and get_path(data, col.path) is None:
                 set_path(data, col.path, copy.deepcopy(self.defaults[col.key]))
         for item in data.get(self.table.items) or [] if self.table.items else []:
             for col in self.table.item_columns():
@@ -361,16 +362,8 @@ class Assembler:
             data["effective"] = data["listed"]["date"]
 
 
-def _get(data: Any, path: tuple[str, ...]) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
-
 def _clear_path(data: dict[str, Any], path: tuple[str, ...]) -> None:
-    parent = _get(data, path[:-1]) if len(path) > 1 else data
+    parent = get_path(data, path[:-1]) if len(path) > 1 else data
     if isinstance(parent, dict):
         parent.pop(path[-1], None)
         if len(path) > 1 and not parent:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from .loading import FieldPath, get_path
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -28,7 +30,6 @@ KINDS: tuple[Kind, ...] = (
 )
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 
-FieldPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -40,25 +41,17 @@ class Reference:
     target_id: str
 
 
-def _get(data: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
-
 def references(kind: str, data: dict[str, Any]) -> Iterator[Reference]:
     """Every reference a record makes to another record, with the field that makes it."""
     for path in (("listed", "notice"), ("status_change", "notice")):
-        target = _get(data, *path)
+        target = get_path(data, path)
         if isinstance(target, str):
             yield Reference(path, "notices", target)
     if kind == "programmes" and isinstance(data.get("spec"), str):
         yield Reference(("spec",), "specs", data["spec"])
     unit_field = {"bases": "operator", "studios": "host"}.get(kind)
     if unit_field:
-        target = _get(data, unit_field, "institution")
+        target = get_path(data, (unit_field, "institution"))
         if isinstance(target, str):
             yield Reference((unit_field, "institution"), "institutions", target)
 
@@ -66,7 +59,7 @@ def references(kind: str, data: dict[str, Any]) -> Iterator[Reference]:
 def occupation_uses(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath, str, list[str]]]:
     """Every occupation code a record uses, with the levels it claims for it."""
     if kind == "programmes":
-        code = _get(data, "occupation", "code")
+        code = get_path(data, ("occupation", "code"))
         if isinstance(code, str):
             levels = [lv.get("level") for lv in data.get("levels") or [] if isinstance(lv, dict) and lv.get("level")]
             yield ("occupation", "code"), code, levels
@@ -80,7 +73,7 @@ def occupation_uses(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath
             if isinstance(code, str):
                 yield ("occupations", i), code, []
     elif kind == "studios":
-        code = _get(data, "master", "occupation")
+        code = get_path(data, ("master", "occupation"))
         if isinstance(code, str):
             yield ("master", "occupation"), code, []
     elif kind == "specs" and isinstance(data.get("occupation"), str):
@@ -93,6 +86,6 @@ def credit_codes(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath, s
         yield ("id",), data["id"]
     unit_field = {"bases": "operator", "studios": "host"}.get(kind)
     if unit_field:
-        code = _get(data, unit_field, "credit_code")
+        code = get_path(data, (unit_field, "credit_code"))
         if isinstance(code, str):
             yield (unit_field, "credit_code"), code

@@ -49,6 +49,18 @@ class Document:
             path = path[:-1]
 
 
+def get_path(data: Any, path: FieldPath) -> Any:
+    """The value at ``path`` (dict keys and list indices) inside ``data``, or None."""
+    for key in path:
+        if isinstance(data, dict) and isinstance(key, str):
+            data = data.get(key)
+        elif isinstance(data, list) and isinstance(key, int) and -len(data) <= key < len(data):
+            data = data[key]
+        else:
+            return None
+    return data
+
+
 def field_name(path: FieldPath) -> str:
     """``('levels', 0, 'hours')`` -> ``levels[0].hours``."""
     out = ""

@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterator
 
 from . import creditcode
 from .kinds import KIND_BY_NAME, credit_codes, occupation_uses, references
-from .loading import Document, FieldPath, field_name
+from .loading import Document, FieldPath, field_name, get_path
 from .problems import Problem
 from .reference import Reference
 
@@ -23,17 +23,6 @@ class Context:
 
 Found = Iterator[tuple[FieldPath, str]]
 Rule = Callable[[str, dict[str, Any], Context], Found]
-
-
-def _get(data: Any, *path: str | int) -> Any:
-    for key in path:
-        if isinstance(data, dict) and isinstance(key, str):
-            data = data.get(key)
-        elif isinstance(data, list) and isinstance(key, int) and key < len(data):
-            data = data[key]
-        else:
-            return None
-    return data
 
 
 def credit_code_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
@@ -65,7 +54,7 @@ def region_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
 
 def occupation_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
     """Occupations must exist, in the stated edition, with the levels they really have."""
-    edition = _get(data, "occupation", "edition") if kind == "programmes" else None
+    edition = get_path(data, ("occupation", "edition")) if kind == "programmes" else None
     for path, code, levels in occupation_uses(kind, data):
         occ = ctx.reference.occupations.get(code)
         if occ is None:
@@ -105,11 +94,11 @@ def _dates(kind: str, data: dict[str, Any], ctx: Context) -> Iterator[tuple[Fiel
 def date_order_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
     """Dates must be in order, and a record cannot be listed before its notice was issued."""
     for first, second, message in _dates(kind, data, ctx):
-        a, b = _get(data, *first), _get(data, *second)
+        a, b = get_path(data, first), get_path(data, second)
         if isinstance(a, str) and isinstance(b, str) and b < a:
             yield second, f"{message}（{b} 早于 {a}）。"
     for path in (("listed",), ("status_change",)):
-        date, notice = _get(data, *path, "date"), _get(data, *path, "notice")
+        date, notice = get_path(data, (*path, "date")), get_path(data, (*path, "notice"))
         issued = ctx.notice_dates.get(notice) if isinstance(notice, str) else None
         if isinstance(date, str) and issued and date < issued:
             yield path + ("date",), f"日期 {date} 早于所依据公告“{notice}”的发文日期 {issued}：请核对日期或公告编号。"

@@ -19,7 +19,7 @@ import pandas as pd
 from . import columns as C
 from .columns import Column, Table
 from .kinds import KIND_BY_NAME, KINDS
-from .loading import load_tree
+from .loading import get_path, load_tree
 from .reference import Reference
 from .registry import Record, Registry, build_registry
 from .schemas import compile_schemas, load_schema_files
@@ -44,15 +44,6 @@ def read_registry(root: Path) -> tuple[Registry, int]:
     tree = load_tree(root, [k.name for k in KINDS])
     reference, _, problems = validate_frame(tree, schemas)
     return build_registry(tree, reference, schemas), len(problems)
-
-
-def get_path(data: Any, path: tuple[str, ...]) -> Any:
-    """The value at ``path`` inside nested dicts, or None."""
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
 
 
 def region_label(reference: Reference, code: str) -> str | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from ..kinds import KIND_BY_NAME, occupation_uses
+from ..loading import get_path
 from ..registry import Record, Registry
 from .html import esc, link
 from .context import data_version
@@ -32,12 +33,6 @@ class Column:
     numeric: bool = False
 
 
-def _get(data: Any, *keys: str) -> Any:
-    for key in keys:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data
-
-
 def _occupations(record: Record, registry: Registry) -> str:
     names = []
     for _, code, _ in occupation_uses(record.kind, record.data):
@@ -50,7 +45,7 @@ def _occupations(record: Record, registry: Registry) -> str:
 
 def _programme_occupation(record: Record, registry: Registry) -> str:
     text = _occupations(record, registry)
-    work_type = _get(record.data, "occupation", "work_type")
+    work_type = get_path(record.data, ("occupation", "work_type"))
     return f"{text}（{work_type}）" if work_type else text
 
 
@@ -72,7 +67,7 @@ def _levels(record: Record) -> list[str]:
 
 
 def _field(*keys: str) -> Callable[[Record, Registry], Any]:
-    return lambda record, registry: _get(record.data, *keys)
+    return lambda record, registry: get_path(record.data, keys)
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
