@@ -43,7 +43,7 @@ from .loading import Document
 from .normalise import Lookups, RowNormaliser
 from .problems import Problem
 from .registry import Registry
-from .schema_tree import load_tree_for
+from .schema_tree import SchemaTree, load_tree_for
 from .rules import Context
 from .validation import record_problems
 
@@ -284,13 +284,13 @@ def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
 _RecordDumper.add_representer(list, _represent_list)
 
 
-def record_yaml(root: Path, kind: str, data: dict[str, Any]) -> str:
+def record_yaml(tree: SchemaTree, kind: str, data: dict[str, Any]) -> str:
     """A record file's text in the canonical form of ``mulu fmt`` (schema line first, codes quoted)."""
     schema_name = KIND_BY_NAME[kind].schema
     text = f"# yaml-language-server: $schema=../../schemas/{schema_name}\n" + \
         yaml.dump(data, Dumper=_RecordDumper, allow_unicode=True, sort_keys=False, width=1000,
                   default_flow_style=False)
-    formatted = format_text(text, f"registry/{kind}/{data['id']}.yml", load_tree_for(root / "schemas", schema_name))
+    formatted = format_text(text, f"registry/{kind}/{data['id']}.yml", tree)
     # format_text re-reads its result and refuses anything that would read back differently.
     return formatted.text if formatted.text is not None else text
 
@@ -298,10 +298,11 @@ def record_yaml(root: Path, kind: str, data: dict[str, Any]) -> str:
 def write_plan(root: Path, plan: Plan, update: bool) -> list[str]:
     """Write the new (and, with ``update``, the changed) records; returns the files written."""
     written = []
+    tree = load_tree_for(root / "schemas", KIND_BY_NAME[plan.kind].schema)  # once, not per record
     for change in plan.to_write(update):
         path = root / change.file
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = record_yaml(root, plan.kind, change.data)
+        text = record_yaml(tree, plan.kind, change.data)
         if change in plan.created:
             try:
                 with path.open("x", encoding="utf-8", newline="\n") as out:  # never overwrite a new file's namesake
