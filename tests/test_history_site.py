@@ -285,6 +285,7 @@ def test_build_from_a_tarball_says_history_is_unavailable(project: Path, mulu) -
 
 @pytest.mark.browser
 def test_changes_since_a_date_filters_and_keeps_the_date_in_the_url(built_site: Path, browser) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect
     with serve(built_site) as base:
         page = browser.new_page()
         page.goto(base + "changes/?since=2024-08-01")
@@ -295,9 +296,11 @@ def test_changes_since_a_date_filters_and_keeps_the_date_in_the_url(built_site: 
         assert page.input_value("#mulu-since") == "2024-08-01"
         page.fill("#mulu-since", "2024-06-01")
         page.click(".mulu-since button")
-        assert "since=2024-06-01" in page.url
-        assert page.is_visible("#notice-t-2024-02") and page.is_hidden("#notice-t-2024-01")
-        assert "及之后的调整共" in page.inner_text(".mulu-since__status")
+        # expect() waits: both the button and 显示全部 may load a new page before it shows.
+        expect(page).to_have_url(re.compile(r"since=2024-06-01"))
+        expect(page.locator("#notice-t-2024-02")).to_be_visible()
+        expect(page.locator("#notice-t-2024-01")).to_be_hidden()
+        expect(page.locator(".mulu-since__status")).to_contain_text("及之后的调整共")
         page.click("text=显示全部")
-        assert page.is_visible("#notice-t-2024-01")
+        expect(page.locator("#notice-t-2024-01")).to_be_visible()
         page.close()
