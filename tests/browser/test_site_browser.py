@@ -202,7 +202,7 @@ def test_record_page_change_request_and_guide_links(watched, site_url):
     assert page.locator("a", has_text="申请修改").get_attribute("href") == expected
     guide = page.locator(".mulu-edit a", has_text="如何修改记录")
     guide.click()
-    page.wait_for_load_state()
+    page.wait_for_url("**/contributing/")  # wait for the new page, not the current one's load state
     assert page.locator("h1").first.inner_text() == "如何修改记录"
 
 
