@@ -25,8 +25,8 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "generator"))
 
-from mulu.history import CACHE_DIR, load_history  # noqa: E402
-from mulu.loading import parse_text  # noqa: E402
+from mulu.core.loading import parse_text  # noqa: E402
+from mulu.history.log import CACHE_DIR, load_history  # noqa: E402
 
 ENV = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
 

@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "generator"))
 
-from mulu.kinds import KINDS  # noqa: E402
+from mulu.core.kinds import KINDS  # noqa: E402
 
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, int, int]:

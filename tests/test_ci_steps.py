@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from mulu.cli import COMMANDS
-from mulu.kinds import KINDS
+from mulu.core.kinds import KINDS
 from test_owners import change_address, git, init_repo, two_institutions
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,8 +1,7 @@
 """The GB 32100-2015 check character, against public test vectors from REFERENCE.md."""
 
 import pytest
-
-from mulu.creditcode import is_valid
+from mulu.core.creditcode import is_valid
 
 
 @pytest.mark.parametrize("code", ["91110000600037341L", "121200004013590816", "9144030071526726XG",

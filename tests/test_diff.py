@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from test_history_repo import DG, Scripted, git, programme, scripted_repo  # noqa: F401  (fixture)
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
-from mulu import columns, tables
-from mulu.kinds import KINDS
+from mulu.core.kinds import KINDS
 from mulu.project import open_project
+from mulu.sheets import columns, tables
+from mulu.site.downloads import download_files
 from mulu.site.model import SiteContext
 
 CTX = SiteContext(generated_at="2024-05-01T10:00:00+08:00", revision="abc123")
@@ -33,7 +33,7 @@ def _csv_rows(content: bytes) -> list[list[str]]:
 
 
 def test_downloads_cover_every_kind_in_three_formats(registry) -> None:
-    files = {f.path: f.content for f in tables.download_files(registry, CTX)}
+    files = {f.path: f.content for f in download_files(registry, CTX)}
     for kind in KINDS:
         for fmt in ("csv", "xlsx", "json"):
             assert f"downloads/{kind.name}.{fmt}" in files
@@ -67,9 +67,9 @@ def test_institution_offering_levels_share_one_cell(registry) -> None:
 
 
 def test_downloads_are_byte_identical_across_builds(registry) -> None:
-    first = {f.path: f.content for f in tables.download_files(registry, CTX)}
+    first = {f.path: f.content for f in download_files(registry, CTX)}
     time.sleep(2.1)  # ZIP times have a 2-second resolution: a clock-stamped XLSX would differ now
-    second = {f.path: f.content for f in tables.download_files(registry, CTX)}
+    second = {f.path: f.content for f in download_files(registry, CTX)}
     assert first == second
     with zipfile.ZipFile(io.BytesIO(first["downloads/programmes.xlsx"])) as z:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
@@ -101,7 +101,7 @@ def test_formula_like_text_is_neutralised(registry) -> None:
 
 
 def test_datapackage_describes_every_csv(registry) -> None:
-    files = {f.path: f.content for f in tables.download_files(registry, CTX)}
+    files = {f.path: f.content for f in download_files(registry, CTX)}
     package = json.loads(files["downloads/datapackage.json"])
     assert package["profile"] == "tabular-data-package"
     assert package["title"] == registry.config["title"]

@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from mulu import importing, tables
-from mulu.kinds import KINDS
-from mulu.loading import load_file
+from mulu.core.kinds import KINDS
+from mulu.core.loading import load_file
 from mulu.project import open_project
+from mulu.sheets import plan as importing
+from mulu.sheets import tables
 
 
 def _records(folder: Path) -> dict[str, object]:

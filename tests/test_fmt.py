@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from mulu.core.kinds import KINDS
+from mulu.core.loading import parse_text
 from records import NOTICE
-
-from mulu.kinds import KINDS
-from mulu.loading import parse_text
 
 CODE = "121200004013590816"  # passes the GB 32100-2015 check (REFERENCE.md test vector)
 
@@ -59,14 +58,14 @@ def test_check_lists_what_is_not_canonical_and_changes_nothing(project: Path, mu
     assert result.code == 1
     assert path.read_text(encoding="utf-8") == MESSY
     out = result.out
-    assert f"{rel}：不符合规范格式" in out
-    assert "第 2 行：字段顺序应为：id、name、region、status、listed、maintainers" in out
-    assert "第 4 行 [region]：代码要写成带英文双引号的文本：\"230103\"" in out
-    assert "第 6 行的缩进或空格与规范格式不同" in out
-    assert "第 9 行 [listed.date]：日期不加引号：2024-03-05" in out
+    assert f"{rel}:2: （警告）字段顺序应为" in out
+    assert ":2: （警告）字段顺序应为：id、name、region、status、listed、maintainers" in out
+    assert ":4: [region] （警告）代码要写成带英文双引号的文本：\"230103\"" in out
+    assert ":6: （警告）第 6 行的缩进或空格与规范格式不同" in out
+    assert ":9: [listed.date] （警告）日期不加引号：2024-03-05" in out
     assert "“listed”中字段顺序应为：date、notice" in out
-    assert "第 20 行 [offerings[0].occupation]：代码要加英文双引号" in out
-    assert "第 21 行 [subsidised]：是/否请写 true" in out
+    assert ":20: [offerings[0].occupation] （警告）代码要加英文双引号" in out
+    assert ":21: [subsidised] （警告）是/否请写 true" in out
     assert "运行 mulu fmt" in out
 
 

@@ -7,9 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from mulu.history import CACHE_DIR, load_history
-from mulu.history_diff import FileChange, diff_values, semantic_diff
-
+from mulu.history.diff import FileChange, diff_values, semantic_diff
+from mulu.history.log import CACHE_DIR, load_history
 from test_history_repo import Scripted, git, scripted_repo  # noqa: F401  (fixture)
 
 

@@ -11,13 +11,11 @@ from pathlib import Path
 
 import feedparser
 import pytest
-
-from mulu.history import load_history
+from conftest import serve
+from mulu.history.log import load_history
 from mulu.project import open_project
 from mulu.site.changelog import changelog_provider, notice_changes, record_timeline
 from mulu.site.model import Page, SiteContext
-
-from conftest import serve
 from test_history_repo import EVIL, Scripted, scripted_repo  # noqa: F401  (fixture)
 
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import openpyxl
 import pytest
-from mulu.creditcode import check_character
-from mulu.loading import parse_text
+from mulu.core.creditcode import check_character
+from mulu.core.loading import parse_text
 
 OPTIONS = ["--region", "230000", "--notice", "hlj-2024-12", "--maintainer", "hlj-hrss"]
 

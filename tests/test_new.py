@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mulu.core.creditcode import check_character
+from mulu.core.kinds import KINDS
 from ruamel.yaml import YAML
-
-from mulu.creditcode import check_character
-from mulu.kinds import KINDS
 
 
 def credit_code(body17: str) -> str:

@@ -99,7 +99,7 @@ def test_same_account_may_not_change_another_institution(repo: Path, mulu) -> No
     change_address(repo, theirs.path)
     result = mulu("check-owners", "--author", mine.maintainers[0], "main", cwd=repo)
     assert result.code == 1
-    refused = [line for line in result.out.splitlines() if line.startswith(theirs.path)]
+    refused = [line for line in result.out.splitlines() if line.startswith(theirs.path + ":")]
     assert len(refused) == 1, result.out
     assert f"账号 {mine.maintainers[0]} 不在这条记录的维护账号" in refused[0]
     assert not any(line.startswith(mine.path) for line in result.out.splitlines())  # own record is fine
@@ -128,7 +128,7 @@ def test_new_record_needs_a_reviewer(repo: Path, mulu) -> None:
     assert created.code == 0, created.err
     result = mulu("check-owners", "--author", mine.maintainers[0], "main", cwd=repo)
     assert result.code == 1
-    assert "registry/institutions/52230103MJY123456J.yml：这是新增的记录" in result.out
+    assert "registry/institutions/52230103MJY123456J.yml: 这是新增的记录" in result.out
     assert all(r in result.out for r in reviewers(repo))  # says who can approve
 
 
@@ -149,7 +149,7 @@ def test_schema_change_by_non_reviewer_fails(repo: Path, mulu) -> None:
     edit(repo, "schemas/defs.schema.json", "共用定义", "共用定义（修订）")
     result = mulu("check-owners", "--author", mine.maintainers[0], "main", cwd=repo)
     assert result.code == 1
-    assert "schemas/defs.schema.json：这不是机构记录文件" in result.out
+    assert "schemas/defs.schema.json: 这不是机构记录文件" in result.out
 
 
 def test_reviewers_are_read_from_base_not_from_the_change(repo: Path, mulu) -> None:
@@ -159,7 +159,7 @@ def test_reviewers_are_read_from_base_not_from_the_change(repo: Path, mulu) -> N
     change_address(repo, theirs.path)
     result = mulu("check-owners", "--author", account, "main", cwd=repo)
     assert result.code == 1
-    assert "registry/config.yml：这不是机构记录文件" in result.out
+    assert "registry/config.yml: 这不是机构记录文件" in result.out
     assert theirs.path in result.out
 
 
@@ -168,7 +168,7 @@ def test_deleting_a_record_is_refused_even_for_its_maintainer(repo: Path, mulu) 
     (repo / mine.path).unlink()
     result = mulu("check-owners", "--author", mine.maintainers[0], "main", cwd=repo)
     assert result.code == 1
-    assert f"{mine.path}：记录不能删除" in result.out and "已移出" in result.out
+    assert f"{mine.path}: 记录不能删除" in result.out and "已移出" in result.out
 
 
 def test_revisions_and_merge_base(repo: Path, mulu) -> None:

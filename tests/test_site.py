@@ -15,7 +15,6 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import pytest
 import yaml
 
 KINDS = ("programmes", "institutions", "assessors", "bases", "studios", "specs", "notices")

@@ -12,8 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-from mulu.loading import load_file
+from mulu.core.loading import load_file
 
 REPO = Path(__file__).resolve().parent.parent
 GIT_ENV = {"GIT_AUTHOR_NAME": "审核员", "GIT_AUTHOR_EMAIL": "reviewer@example.invalid",

@@ -10,14 +10,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
-from mulu.loading import load_file
+from conftest import AXE, serve
+from mulu.core.loading import load_file
 from mulu.project import open_project
 from mulu.site.model import SiteContext
 from mulu.site.providers import PROVIDERS
 from mulu.site.stats_page import stats_pages
-
-from conftest import AXE, serve
 from test_stats import make_history_project
 
 

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from records import GOOD_CODE, INSTITUTION, SPEC, seed, write
 
 

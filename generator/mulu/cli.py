@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from types import ModuleType
 
-from .project import ProjectNotFound, find_root
-from .schemas import SchemaFileError
+from mulu.errors import MuluError
+from mulu.project import find_root
 
 # Subcommand name -> module under mulu.commands (imported only when used, so
 # `mulu validate` does not pay for pandas or mkdocs).
@@ -32,15 +33,8 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def _available() -> dict[str, object]:
-    mods = {}
-    for name, module in COMMANDS.items():
-        try:
-            mods[name] = importlib.import_module(f"mulu.commands.{module}")
-        except ModuleNotFoundError as err:
-            if err.name != f"mulu.commands.{module}":
-                raise
-    return mods
+def _command_modules() -> dict[str, ModuleType]:
+    return {name: importlib.import_module(f"mulu.commands.{module}") for name, module in COMMANDS.items()}
 
 
 def resolve_root(value: str | None) -> Path:
@@ -53,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mulu", description="mulu（目录）：职业技能培训目录清单的校验、构建与发布工具。")
     parser.add_argument("--root", help="项目目录（含 registry/ 和 schemas/）；默认从当前目录向上查找。")
     sub = parser.add_subparsers(dest="command", metavar="命令")
-    for name, module in _available().items():
+    for name, module in _command_modules().items():
         p = sub.add_parser(name, help=module.HELP, description=module.HELP)  # type: ignore[attr-defined]
         module.add_arguments(p)  # type: ignore[attr-defined]
         p.set_defaults(_run=module.run)  # type: ignore[attr-defined]
@@ -63,13 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args._run(args))
-    except ProjectNotFound as err:
-        print(f"错误：在 {err} 及其上级目录中找不到 registry/config.yml。请在项目目录中运行，或用 --root 指定项目目录。",
-              file=sys.stderr)
-        return 2
-    except SchemaFileError as err:
-        print(f"错误：{err}", file=sys.stderr)
-        return 2
+    except MuluError as err:
+        print(f"错误：{err.message}", file=sys.stderr)
+        return err.exit_code
     except KeyboardInterrupt:
         return 130
 

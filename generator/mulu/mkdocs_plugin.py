@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +28,21 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 
-from .problems import format_text
-from .project import Opened, find_root, open_project
-from .site import shell as shells
-from .site.context import build_context
-from .site.html import esc
-from .site.model import Page, SiteContext
-from .site.output import SearchIndexError, extend_sitemap, index_search, write_files, write_page
-from .site.providers import PROVIDERS
-from .site.render import Rendered, SiteError, render
+from mulu.core.problems import format_text
+from mulu.errors import MuluError, SiteError
+from mulu.project import Opened, find_root, open_project
+from mulu.site import shell as shells
+from mulu.site.context import build_context
+from mulu.site.html import esc
+from mulu.site.model import Page, SiteContext
+from mulu.site.output import (
+    extend_sitemap,
+    index_search,
+    write_files,
+    write_page,
+)
+from mulu.site.providers import PROVIDERS
+from mulu.site.render import Rendered, render
 
 log = logging.getLogger("mkdocs.plugins.mulu")
 # Generated pages carry no Markdown, only front matter: hide the (empty) table of contents,
@@ -104,7 +110,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         else:
             try:
                 root = self._root(config)
-            except Exception as err:  # ProjectNotFound and friends
+            except MuluError as err:
                 raise PluginError(f"找不到目录数据（registry/config.yml）：{err}") from err
             opened = open_project(root)
             ctx = None
@@ -185,12 +191,12 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
             write_page(site_dir, page, by_depth[shells.depth(page.path)].stamp(page, default_description))
         write_files(site_dir, self.rendered.files)
         # Same date as MkDocs writes for its own pages (SOURCE_DATE_EPOCH, in UTC).
-        lastmod = datetime.fromtimestamp(int(self.ctx.extras.get("epoch", 0)), timezone.utc).date().isoformat()
+        lastmod = datetime.fromtimestamp(int(self.ctx.extras.get("epoch", 0)), UTC).date().isoformat()
         extend_sitemap(site_dir, config.site_url or "", [p.path for p in self.stamped], lastmod, shells.SHELL_DIR + "/")
         if self.config.search:
             try:
                 index_search(site_dir)
-            except SearchIndexError as err:
+            except SiteError as err:
                 raise PluginError(f"生成搜索索引（Pagefind）失败：\n{err}") from err
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -8,21 +8,18 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .kinds import KIND_BY_NAME, KINDS
-from .loading import load_file, load_tree
-from .problems import Problem, sort_problems
-from .registry import Registry, build_registry
-from .rules import Context
-from .schemas import compile_schemas, load_schema_files
-from .validation import record_problems, validate_frame, validate_tree
+from mulu.core.kinds import KIND_BY_NAME, KINDS
+from mulu.core.loading import load_file, load_tree
+from mulu.core.problems import Problem, sort_problems
+from mulu.core.registry import Registry, build_registry
+from mulu.core.rules import Context
+from mulu.core.schemas import compile_schemas, load_schema_files
+from mulu.core.validation import record_problems, validate_frame, validate_tree
+from mulu.errors import ProjectNotFound
 
 KIND_NAMES = [k.name for k in KINDS]
 # Below this many files a process pool costs more than it saves.
 PARALLEL_FROM = 2000
-
-
-class ProjectNotFound(Exception):
-    """No ``registry/config.yml`` at or above the starting directory."""
 
 
 def find_root(start: Path) -> Path:
@@ -31,7 +28,8 @@ def find_root(start: Path) -> Path:
     for candidate in (start, *start.parents):
         if (candidate / "registry" / "config.yml").is_file():
             return candidate
-    raise ProjectNotFound(str(start))
+    raise ProjectNotFound(f"在 {start} 及其上级目录中找不到 registry/config.yml。"
+                          "请在项目目录中运行，或用 --root 指定项目目录。")
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from .kinds import KIND_BY_NAME, KINDS
-from .registry import Registry
+from mulu.core.kinds import KIND_BY_NAME, KINDS
+from mulu.core.registry import Registry
 
 STATUSES = ("在册", "暂停", "已移出")
 OTHER = "其他地区"
@@ -158,7 +158,7 @@ def _adjustments(history: Any) -> tuple[list[AdjustmentCount] | None, str, int, 
 
 
 def compute(registry: Registry, history: Any = None) -> Stats:
-    """All statistics of ``registry``; ``history`` is a :class:`mulu.history.History` or None."""
+    """All statistics of ``registry``; ``history`` is a :class:`mulu.history.log.History` or None."""
     kinds = catalogue_kinds(registry)
     frame = records_frame(registry, kinds)
     codes = [str(j) for j in registry.config.get("jurisdictions") or []]

@@ -9,14 +9,15 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
-from ..cli import resolve_root
-from ..problems import format_text
-from ..project import Opened, open_project
+from mulu.cli import resolve_root
+from mulu.core.problems import format_text
+from mulu.errors import MuluError
+from mulu.project import Opened, open_project
 
 HELP = "校验目录数据并构建公开网站（默认输出到 site/）；有问题时不发布，原有网站保持不变。"
 
@@ -69,8 +70,8 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True) ->
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    from ..site.context import build_context
-    from ..site.output import swap_into
+    from mulu.site.context import build_context
+    from mulu.site.output import swap_into
 
     assert opened.registry is not None
     started = time.monotonic()
@@ -110,9 +111,7 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True) ->
 def run(args: argparse.Namespace) -> int:
     root = resolve_root(args.root)
     if not (root / "mkdocs.yml").is_file():
-        print(f"错误：找不到 {root / 'mkdocs.yml'}（网站设置）。请从示例项目复制 mkdocs.yml、site_overrides/ 和 docs/。",
-              file=sys.stderr)
-        return 2
+        raise MuluError(f"找不到 {root / 'mkdocs.yml'}（网站设置）。请从示例项目复制 mkdocs.yml、site_overrides/ 和 docs/。")
     started = time.monotonic()
     opened = open_project(root)
     if opened.problems or opened.registry is None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from ..cli import resolve_root
-from ..ownership import GitError, Outcome, check
-from ..annotations import annotation
+from mulu.authoring.owners import Outcome, check
+from mulu.cli import resolve_root
+from mulu.core.problems import Problem, Summary, add_format_argument, report
+from mulu.errors import MuluError
 
 HELP = "检查修改权限：机构只能修改自己维护的记录；新增记录和 registry/ 以外的修改需要审核人。"
 
@@ -18,41 +18,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("head", metavar="HEAD", nargs="?", help="要检查的版本；默认是当前工作区（包括尚未提交的文件）。")
     parser.add_argument("--approved-by", action="append", default=[], metavar="ACCOUNT",
                         help="已批准这次修改的账号（可重复）；其中有审核人时，需要审核人的修改也算通过。")
-    parser.add_argument("--format", choices=["text", "github"], default="text",
-                        help="输出格式：text（默认）或 github（GitHub Actions 行内注释）。")
+    add_format_argument(parser)
 
 
-def render(outcome: Outcome, fmt: str) -> str:
-    """The report the author sees: each refused file with the reason, then a summary."""
-    refused = [v for v in outcome.verdicts if not v.allowed]
-    lines = []
-    for v in refused:
-        if fmt == "github":
-            lines.append(annotation("error", v.change.path, v.reason, title="没有修改权限"))
-        else:
-            lines.append(f"{v.change.path}：{v.reason}")
-    if not outcome.verdicts:
-        lines.append("没有文件改动，无需检查修改权限。")
-    elif refused:
-        lines.append(f"修改权限检查未通过：账号 {outcome.author} 不能修改上面 {len(refused)} 个文件"
-                     f"（共改动 {len(outcome.verdicts)} 个文件）。")
-    else:
-        lines.append(f"修改权限检查通过：账号 {outcome.author} 可以修改本次改动的全部 {len(outcome.verdicts)} 个文件。")
-        if fmt == "text":
-            lines += [f"  {v.change.path}：{v.reason}" for v in outcome.verdicts]
-    return "\n".join(lines)
+def problems_of(outcome: Outcome) -> list[Problem]:
+    """Each refused file as a problem, with the reason the author sees."""
+    return [Problem(v.change.path, None, None, "", v.reason, "owners") for v in outcome.verdicts if not v.allowed]
+
+
+def summary_of(outcome: Outcome) -> Summary:
+    """The closing line: who may change what; when allowed, why each file is allowed."""
+    total = len(outcome.verdicts)
+    if not total:
+        return Summary(passed="没有文件改动，无需检查修改权限。")
+    passed = "\n".join([f"修改权限检查通过：账号 {outcome.author} 可以修改本次改动的全部 {total} 个文件。",
+                        *(f"  {v.change.path}：{v.reason}" for v in outcome.verdicts)])
+    failed = (f"修改权限检查未通过：账号 {outcome.author} 不能修改上面 {{count}} 个文件"
+              f"（共改动 {total} 个文件）。")
+    return Summary(passed, failed)
 
 
 def run(args: argparse.Namespace) -> int:
     author = args.author.strip().lstrip("@")
     if not author:
-        print("错误：--author 不能为空：请填写提交修改的账号。", file=sys.stderr)
-        return 2
+        raise MuluError("--author 不能为空：请填写提交修改的账号。")
     root = resolve_root(args.root)
-    try:
-        outcome = check(root, author, args.base, args.head, tuple(args.approved_by))
-    except GitError as err:
-        print(f"错误：{err}", file=sys.stderr)
-        return 2
-    print(render(outcome, args.format))
+    outcome = check(root, author, args.base, args.head, tuple(args.approved_by))
+    print(report(problems_of(outcome), args.format, summary_of(outcome)))
     return 0 if outcome.allowed else 1

@@ -10,16 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from dataclasses import asdict
 from typing import Any
 
-from ..cli import resolve_root
-from ..history_compare import WORKING_TREE, Comparison, compare
-from ..history_diff import ACTIONS, RecordChange
-from ..history_git import GitUnavailable
-from ..history_text import Labeller, action_label, counts, field_lines
-from ..kinds import KIND_BY_NAME, KINDS
+from mulu.cli import resolve_root
+from mulu.core.kinds import KIND_BY_NAME, KINDS
+from mulu.history.compare import WORKING_TREE, Comparison, compare
+from mulu.history.diff import ACTIONS, RecordChange
+from mulu.history.words import Labeller, action_label, counts, field_lines
 
 HELP = "比较两个版本的目录数据（默认与工作区比较）：新增、暂停、移出和修改的记录（原值 → 新值），以及新引入的校验问题。"
 FORMATS = ("markdown", "json")
@@ -137,10 +135,6 @@ def to_json(comparison: Comparison) -> str:
 
 def run(args: argparse.Namespace) -> int:
     root = resolve_root(args.root)
-    try:
-        comparison = compare(root, args.base, args.head)
-    except GitUnavailable as err:
-        print(f"错误：{err}", file=sys.stderr)
-        return 2
+    comparison = compare(root, args.base, args.head)
     print(markdown(comparison) if args.format == "markdown" else to_json(comparison), end="" if args.format == "markdown" else "\n")
     return 1 if comparison.introduced else 0

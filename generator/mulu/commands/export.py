@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..cli import resolve_root
-from ..kinds import KIND_BY_NAME, KINDS
+from mulu.cli import resolve_root
+from mulu.core.kinds import KIND_BY_NAME, KINDS
+from mulu.errors import MuluError
 
 HELP = "导出一类目录为 CSV、XLSX 或 JSON（中文表头与 mulu import 相同，导出后可原样导入）。"
 
@@ -30,18 +31,15 @@ def _format(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import tables  # pandas and openpyxl load only when exporting
+    from mulu.sheets import tables  # pandas and openpyxl load only when exporting
 
     if args.kind not in KIND_BY_NAME:
-        print(f"错误：没有“{args.kind}”这类目录。可选：{'、'.join(k.name for k in KINDS)}。", file=sys.stderr)
-        return 2
+        raise MuluError(f"没有“{args.kind}”这类目录。可选：{'、'.join(k.name for k in KINDS)}。")
     fmt = _format(args)
     if fmt is None:
-        print(f"错误：无法从文件名 {args.output} 判断格式：请用 --format csv|xlsx|json 指定。", file=sys.stderr)
-        return 2
+        raise MuluError(f"无法从文件名 {args.output} 判断格式：请用 --format csv|xlsx|json 指定。")
     if fmt == "xlsx" and not args.output:
-        print("错误：xlsx 是二进制文件，不能输出到屏幕：请用 -o 指定文件，例如 -o 目录.xlsx。", file=sys.stderr)
-        return 2
+        raise MuluError("xlsx 是二进制文件，不能输出到屏幕：请用 -o 指定文件，例如 -o 目录.xlsx。")
     registry, unreadable = tables.read_registry(resolve_root(args.root))
     if unreadable:
         print(f"注意：有 {unreadable} 个文件无法读取或有设置问题（运行 mulu validate 查看）；导出的是能读取的记录。",
@@ -52,8 +50,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             Path(args.output).write_bytes(content)
         except OSError as err:
-            print(f"错误：无法写入 {args.output}：{err.strerror}。", file=sys.stderr)
-            return 2
+            raise MuluError(f"无法写入 {args.output}：{err.strerror}。") from None
         print(f"已导出 {len(records)} 条{KIND_BY_NAME[args.kind].noun}记录 -> {args.output}", file=sys.stderr)
     else:
         # The CSV keeps its byte-order mark, so `mulu export KIND > 目录.csv` opens in Excel.

@@ -8,13 +8,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..annotations import annotation
-from ..cli import resolve_root
-from ..formatting import Finding, format_text, unified_diff
-from ..kinds import KINDS
-from ..loading import MAX_BYTES, decode
-from ..problems import Problem, format_github as problems_github, format_text as problems_text
-from ..schema_tree import SchemaFileError, SchemaTree, load_tree_for, schema_for
+from mulu.authoring.formatting import Finding, format_text, unified_diff
+from mulu.cli import resolve_root
+from mulu.core.kinds import KINDS
+from mulu.core.loading import MAX_BYTES, decode
+from mulu.core.problems import Problem, Summary, add_format_argument, report
+from mulu.core.schema_tree import SchemaTree, load_tree_for, schema_for
+from mulu.errors import MuluError
 
 HELP = "整理记录文件的格式（字段顺序、引号、缩进），保留注释；--check 只检查、不修改。"
 
@@ -24,8 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="要整理的记录文件或目录；默认整理 registry/ 下的全部记录和 registry/config.yml。")
     parser.add_argument("--check", action="store_true", help="只检查：列出不符合规范格式之处，不修改文件（有则退出码 1）。")
     parser.add_argument("--diff", action="store_true", help="与 --check 同用时，另外显示规范格式与现在的差异。")
-    parser.add_argument("--format", choices=["text", "github"], default="text",
-                        help="输出格式：text（默认）或 github（GitHub Actions 行内提示）。")
+    add_format_argument(parser)
 
 
 def _collect(root: Path, raw_paths: list[str]) -> tuple[list[Path], list[str]]:
@@ -68,16 +67,9 @@ def _write(path: Path, text: str) -> None:
         raise
 
 
-def _report(rel: str, findings: list[Finding], fmt: str) -> str:
-    if fmt == "github":
-        return "\n".join(annotation("warning", rel, (f"[{f.field}] " if f.field else "") + f.message
-                                     + "（运行 mulu fmt 可自动整理）", f.line, "格式不规范") for f in findings)
-    rows = [f"{rel}：不符合规范格式"]
-    for f in findings:
-        where = f"第 {f.line} 行" if f.line else "文件"
-        field = f" [{f.field}]" if f.field else ""
-        rows.append(f"  {where}{field}：{f.message}")
-    return "\n".join(rows)
+def _problems(rel: str, findings: list[Finding]) -> list[Problem]:
+    # Warnings: the record means the same, it is only written differently.
+    return [Problem(rel, f.line, None, f.field, f.message, "fmt", "warning") for f in findings]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -85,21 +77,18 @@ def run(args: argparse.Namespace) -> int:
     files, errors = _collect(root, args.paths)
     if errors:
         for message in errors:
-            print(f"错误：{message}", file=sys.stderr)
-        return 2
+            raise MuluError(f"{message}")
     trees: dict[str, SchemaTree] = {}
     unformattable: list[Problem] = []
+    findings: list[Problem] = []
+    diffs: list[str] = []
     pending = 0
     for path in files:
         rel = path.relative_to(root).as_posix()
         schema = schema_for(rel)
         assert schema is not None
         if schema not in trees:
-            try:
-                trees[schema] = load_tree_for(root / "schemas", schema)
-            except SchemaFileError as err:
-                print(f"错误：{err}", file=sys.stderr)
-                return 2
+            trees[schema] = load_tree_for(root / "schemas", schema)
         raw = path.read_bytes()
         if len(raw) > MAX_BYTES:
             unformattable.append(Problem(rel, None, None, "", "文件过大（上限 1024 KiB），没有整理。", "file.size"))
@@ -113,18 +102,19 @@ def run(args: argparse.Namespace) -> int:
             continue
         pending += 1
         if args.check:
-            print(_report(rel, result.findings, args.format))
+            findings += _problems(rel, result.findings)
             if args.diff:
-                print(unified_diff(text, result.text, rel))
+                diffs.append(unified_diff(text, result.text, rel))
         else:
             _write(path, result.text)
             print(f"已整理 {rel}（{len(result.findings)} 处）")
     if unformattable:
-        body = problems_github(unformattable) if args.format == "github" else problems_text(unformattable)
-        print(body.rsplit("\n", 1)[0] if args.format == "text" else body, file=sys.stderr)
-        print(f"有 {len({p.file for p in unformattable})} 个文件无法解析，没有修改它们：请先按上面的提示改正。", file=sys.stderr)
-    if args.check and pending:
-        print(f"共 {pending} 个文件不符合规范格式：运行 mulu fmt（可带文件名）即可自动整理。")
-    elif args.check and not unformattable:
-        print(f"格式检查通过：{len(files)} 个文件都符合规范格式。")
+        print(report(unformattable, args.format,
+                     Summary(failed="有 {files} 个文件无法解析，没有修改它们：请先按上面的提示改正。")), file=sys.stderr)
+    if args.check and (findings or not unformattable):
+        print(report(findings, args.format,
+                     Summary(passed=f"格式检查通过：{len(files)} 个文件都符合规范格式。",
+                             failed="共 {files} 个文件不符合规范格式：运行 mulu fmt（可带文件名）即可自动整理。")))
+        print("\n".join(diffs), end="\n" if diffs else "")
+    # Not canonical fails ``--check`` although each finding is only a warning about form.
     return 1 if (unformattable or (args.check and pending)) else 0

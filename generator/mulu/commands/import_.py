@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..cli import resolve_root
-from ..kinds import KIND_BY_NAME, KINDS
-from ..problems import format_text
+from mulu.cli import resolve_root
+from mulu.core.kinds import KIND_BY_NAME, KINDS
+from mulu.core.problems import format_text
+from mulu.errors import MuluError
 
 HELP = "把部门现有的 Excel/CSV 目录表导入为记录文件（先用 --dry-run 看会新建和修改什么）。"
 
@@ -44,28 +45,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import importing
-    from ..import_sheet import load_mapping
+    from mulu.sheets import plan as importing
+    from mulu.sheets.read import load_mapping
 
     if args.kind not in KIND_BY_NAME:
-        print(f"错误：没有“{args.kind}”这类目录。可选：{'、'.join(k.name for k in KINDS)}。", file=sys.stderr)
-        return 2
-    from ..tables import read_registry
+        raise MuluError(f"没有“{args.kind}”这类目录。可选：{'、'.join(k.name for k in KINDS)}。")
+    from mulu.sheets.tables import read_registry
 
     root = resolve_root(args.root)
     registry, unreadable = read_registry(root)
     if unreadable:
         print(f"注意：有 {unreadable} 个文件无法读取或有设置问题（运行 mulu validate 查看）；导入照常进行，"
               "无法读取的记录不会被覆盖。", file=sys.stderr)
-    try:
-        mapping = load_mapping(Path(args.mapping) if args.mapping else None)
-        if args.sheet:
-            mapping = importing.Mapping(mapping.columns, mapping.defaults, args.sheet, mapping.header_row)
-        options = importing.Options(args.region, args.notice, tuple(args.maintainer), args.id_prefix)
-        plan = importing.plan_import(registry, args.kind, Path(args.file), mapping, options)
-    except importing.ImportFailure as err:
-        print(f"错误：{err}", file=sys.stderr)
-        return 2
+    mapping = load_mapping(Path(args.mapping) if args.mapping else None)
+    if args.sheet:
+        mapping = importing.Mapping(mapping.columns, mapping.defaults, args.sheet, mapping.header_row)
+    options = importing.Options(args.region, args.notice, tuple(args.maintainer), args.id_prefix)
+    plan = importing.plan_import(registry, args.kind, Path(args.file), mapping, options)
     written = [] if args.dry_run else importing.write_plan(root, plan, args.update)
     print("\n".join(importing.report(plan, args.update, args.dry_run)))
     problems = importing.validate_written(root, written) if written else []

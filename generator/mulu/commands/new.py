@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from .. import creditcode
-from ..cli import resolve_root
-from ..kinds import KINDS
-from ..scaffold import Known, ScaffoldError, check_id, create, default_id, find_kind
+from mulu.authoring.scaffold import (
+    Known,
+    check_id,
+    create,
+    default_id,
+    find_kind,
+)
+from mulu.cli import resolve_root
+from mulu.core import creditcode
+from mulu.core.kinds import KINDS
+from mulu.errors import MuluError
 
 HELP = "新建一条记录：生成带中文说明的模板文件 registry/<类型>/<编号>.yml（不会覆盖已有文件）。"
 
@@ -28,24 +34,16 @@ def run(args: argparse.Namespace) -> int:
     kind = find_kind(args.kind)
     if kind is None:
         names = "、".join(k.name for k in KINDS)
-        print(f"错误：不认识的记录类型“{args.kind}”。可用的类型：{names}。", file=sys.stderr)
-        return 2
+        raise MuluError(f"不认识的记录类型“{args.kind}”。可用的类型：{names}。")
     root = resolve_root(args.root)
     record_id = args.id
     if record_id is None:
         if kind.keyed_by_credit_code:
-            print(f"错误：{kind.noun}以统一社会信用代码为编号，请写在类型后面，例如：mulu new {kind.name} 52230103MJY123456J",
-                  file=sys.stderr)
-            return 2
+            raise MuluError(f"{kind.noun}以统一社会信用代码为编号，请写在类型后面，例如：mulu new {kind.name} 52230103MJY123456J")
         record_id = default_id(kind, root / "registry" / kind.name)
     elif (problem := check_id(kind, record_id)) is not None:
-        print(f"错误：{problem}", file=sys.stderr)
-        return 2
-    try:
-        path = create(root, kind, Known(record_id, args.name, args.region, tuple(args.maintainer)))
-    except ScaffoldError as err:
-        print(f"错误：{err}", file=sys.stderr)
-        return 1
+        raise MuluError(problem)
+    path = create(root, kind, Known(record_id, args.name, args.region, tuple(args.maintainer)))
     rel = path.relative_to(root).as_posix()
     print(f"已创建 {rel}。")
     if kind.keyed_by_credit_code and not creditcode.is_valid(record_id):

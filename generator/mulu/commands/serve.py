@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import sys
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from ..cli import resolve_root
-from ..problems import format_text
-from ..project import open_project
-from .build import build_site
+from mulu.cli import resolve_root
+from mulu.commands.build import build_site
+from mulu.core.problems import format_text
+from mulu.errors import MuluError
+from mulu.project import open_project
 
 HELP = "构建网站并在本机预览（http://127.0.0.1:8000/）；目录文件修改后自动重新构建。"
 WATCHED = ("registry", "schemas", "docs", "site_overrides", "mkdocs.yml")
@@ -44,7 +44,7 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature from the base class
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -75,9 +75,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         server = ThreadingHTTPServer((args.host, args.port), handler)
     except OSError as err:
-        print(f"错误：无法在 {args.host}:{args.port} 上启动预览服务器（{err.strerror}）。请用 --port 换一个端口。",
-              file=sys.stderr)
-        return 2
+        raise MuluError(f"无法在 {args.host}:{args.port} 上启动预览服务器（{err.strerror}）。请用 --port 换一个端口。") from None
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     print(f"预览地址：http://{args.host}:{server.server_address[1]}/ （按 Ctrl+C 停止）", flush=True)

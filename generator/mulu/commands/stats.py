@@ -7,10 +7,10 @@ import json
 import sys
 import unicodedata
 
-from ..cli import resolve_root
-from ..kinds import KIND_BY_NAME
-from ..problems import format_text
-from ..project import open_project
+from mulu.cli import resolve_root
+from mulu.core.kinds import KIND_BY_NAME
+from mulu.core.problems import format_text
+from mulu.project import open_project
 
 HELP = "统计：各辖区各类记录数、状态、各等级补贴标准、培训项目最多的职业、各次调整的新增与移出。"
 
@@ -77,7 +77,7 @@ def render_text(stats) -> str:  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import stats as statistics  # pandas loads only here
+    from mulu import stats as statistics  # pandas loads only here
 
     root = resolve_root(args.root)
     opened = open_project(root)
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         print("目录数据有问题，无法统计：", file=sys.stderr)
         print(format_text(opened.problems), file=sys.stderr)
         return 1
-    from ..history import load_history, unavailable
+    from mulu.history.log import load_history, unavailable
 
     history = unavailable("按 --no-history 没有读取 git 历史。") if args.no_history else load_history(root)
     result = statistics.compute(opened.registry, history)

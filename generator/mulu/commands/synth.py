@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from ..cli import resolve_root
-from ..synthetic import generate
+from mulu.authoring.synthetic import generate
+from mulu.cli import resolve_root
+from mulu.errors import MuluError
 
 HELP = "生成合成目录数据（N 条合法记录，同一种子结果相同），用于规模测试和基准测试。"
 
@@ -21,8 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     dest = Path(args.dest)
     if dest.exists() and any(dest.iterdir()):
-        print(f"错误：{dest} 已存在且不为空；为避免覆盖数据，请指定一个新目录。", file=sys.stderr)
-        return 2
+        raise MuluError(f"{dest} 已存在且不为空；为避免覆盖数据，请指定一个新目录。")
     counts = generate(resolve_root(args.root), dest, args.records, args.seed)
     print("已生成：" + "，".join(f"{k} {v} 条" for k, v in counts.items()) + f" -> {dest}")
     return 0

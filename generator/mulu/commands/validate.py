@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from ..cli import resolve_root
-from ..problems import FORMATTERS, Problem
-from ..project import check_project
+from mulu.cli import resolve_root
+from mulu.core.problems import Problem, add_format_argument, failing, report
+from mulu.errors import MuluError
+from mulu.project import check_project
 
 HELP = "校验目录数据：报告所有问题（文件、行、列、字段和修改建议）。"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件或目录中的问题（引用仍按整个目录检查）。")
-    parser.add_argument("--format", choices=sorted(FORMATTERS), default="text",
-                        help="输出格式：text（默认）、json，或 github（GitHub Actions 行内注释）。")
+    add_format_argument(parser)
+    parser.add_argument("--strict", action="store_true", help="警告也算不通过（退出码 1）；默认只有错误才不通过。")
 
 
 def select(problems: list[Problem], root: Path, paths: list[str]) -> list[Problem] | str:
@@ -40,13 +40,11 @@ def select(problems: list[Problem], root: Path, paths: list[str]) -> list[Proble
 def run(args: argparse.Namespace) -> int:
     root = resolve_root(args.root)
     if not (root / "schemas" / "defs.schema.json").is_file():
-        print(f"错误：找不到 {root / 'schemas'}（JSON Schema 目录）。", file=sys.stderr)
-        return 2
+        raise MuluError(f"找不到 {root / 'schemas'}（JSON Schema 目录）。")
     chosen = select(check_project(root), root, args.paths)
     if isinstance(chosen, str):
-        print(f"错误：{chosen}", file=sys.stderr)
-        return 2
-    output = FORMATTERS[args.format](chosen)
+        raise MuluError(f"{chosen}")
+    output = report(chosen, args.format)
     if output:
         print(output)
-    return 1 if chosen else 0
+    return 1 if failing(chosen, args.strict) else 0

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
-from ..kinds import KINDS
-from ..registry import Registry
-from .model import DataFile, SiteContext, record_path
-from .records import catalogue_title
+from mulu.core.kinds import KINDS
+from mulu.core.registry import Registry
+from mulu.site.model import DataFile, SiteContext, record_path
+from mulu.site.records import catalogue_title
 
 # Version of the record format the API serves (the schemas in schemas/). Bump the major
 # number when a field is removed or changes meaning, the minor one when fields are added.

@@ -8,17 +8,18 @@ in the browser, renders one page of rows at a time, and keeps the state in the U
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
-from ..kinds import KIND_BY_NAME, occupation_uses
-from ..loading import get_path
-from ..registry import Record, Registry
-from .html import esc, link
-from .context import data_version
-from .model import DataFile, Page, SiteContext, relative
-from .records import catalogue_title
-from .values import region_text
+from mulu.core.kinds import KIND_BY_NAME, occupation_uses
+from mulu.core.loading import get_path
+from mulu.core.registry import Record, Registry
+from mulu.site.context import data_version
+from mulu.site.html import esc, link
+from mulu.site.model import DataFile, Page, SiteContext, relative
+from mulu.site.records import catalogue_title
+from mulu.site.values import region_text
 
 STATUSES = ("在册", "暂停", "已移出")
 DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON"))
@@ -123,8 +124,8 @@ def filters_html(kind: str, registry: Registry, data: dict[str, Any]) -> str:
     """The filter form; its options are those that occur in the catalogue."""
     occupations = sorted({c for row in data["rows"] for c in row[4]})
     levels = [lv for lv in registry.reference.levels if any(lv in row[5] for row in data["rows"])]
-    parts = [f'<div class="mulu-filter mulu-filter--text"><label for="f-q">关键词</label>'
-             f'<input id="f-q" name="q" type="search" placeholder="名称、编号、单位……" autocomplete="off"></div>',
+    parts = ['<div class="mulu-filter mulu-filter--text"><label for="f-q">关键词</label>'
+             '<input id="f-q" name="q" type="search" placeholder="名称、编号、单位……" autocomplete="off"></div>',
              _select("region", "地区（含下级）", _region_options(registry, data["regions"]))]
     if occupations:
         names = registry.reference.occupations

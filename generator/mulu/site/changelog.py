@@ -1,25 +1,32 @@
 """The changelog on the site: the adjustments page, feeds, ``api/v1/changes.json``, and the
 history sections of record pages (a record's timeline, a notice's changes).
 
-The :class:`~mulu.history.History` arrives in ``SiteContext.extras["history"]``; nothing
+The :class:`~mulu.history.log.History` arrives in ``SiteContext.extras["history"]``; nothing
 here reads git or registry files. Every registry string goes through ``esc``.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
-from ..feeds import Entry, Feed, atom, tag_uri
-from ..history import Adjustment, History, TimelineEntry, unavailable
-from ..history_diff import ACTIONS, RecordChange
-from ..history_text import Labeller, action_label, counts, counts_text, field_lines
-from ..kinds import KINDS
-from ..registry import Record, Registry
-from .html import esc, link, table
-from .model import DataFile, Page, SiteContext, record_path, relative
-from .records import catalogue_title
+from mulu.core.kinds import KINDS
+from mulu.core.registry import Record, Registry
+from mulu.history.diff import ACTIONS, RecordChange
+from mulu.history.log import Adjustment, History, TimelineEntry, unavailable
+from mulu.history.words import (
+    Labeller,
+    action_label,
+    counts,
+    counts_text,
+    field_lines,
+)
+from mulu.site.feeds import Entry, Feed, atom, tag_uri
+from mulu.site.html import esc, link, table
+from mulu.site.model import DataFile, Page, SiteContext, record_path, relative
+from mulu.site.records import catalogue_title
 
 HERE = "changes/"
 FEED_ALL = "feeds/all.atom"
@@ -339,7 +346,7 @@ def _instant(stamp: str) -> datetime:
     try:
         return datetime.fromisoformat(stamp)
     except ValueError:
-        return datetime.min.replace(tzinfo=timezone.utc)
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def _entry(adjustment: Adjustment, registry: Registry, ctx: SiteContext, kind: str | None, feed_path: str) -> Entry:

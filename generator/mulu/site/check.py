@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..registry import Registry
-from .context import data_version
-from .model import DataFile, Page, SiteContext, relative
-from .records import catalogue_title, notice_label
-from .values import region_text
+from mulu.core.registry import Registry
+from mulu.site.context import data_version
+from mulu.site.model import DataFile, Page, SiteContext, relative
+from mulu.site.records import catalogue_title, notice_label
+from mulu.site.values import region_text
 
 KINDS = ("institutions", "assessors")
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Mapping
 
-from ..history import load_history
-from ..registry import Registry
-from .model import SiteContext
+from mulu.core.registry import Registry
+from mulu.history.log import load_history
+from mulu.site.model import SiteContext
 
 CHINA = timezone(timedelta(hours=8), "CST")
 # Outside git and without SOURCE_DATE_EPOCH and without any dated record: a fixed instant,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..registry import Registry
+from mulu.core.registry import Registry
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..registry import Record, Registry
-from .counts import Counts, count_records
-from .html import esc, link, table
-from .model import Page, SiteContext, record_path, relative
-from .records import catalogue_title, notice_label
+from mulu.core.registry import Record, Registry
+from mulu.site.counts import Counts, count_records
+from mulu.site.html import esc, link, table
+from mulu.site.model import Page, SiteContext, record_path, relative
+from mulu.site.records import catalogue_title, notice_label
 
 LATEST = 8
 

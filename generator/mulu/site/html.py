@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from ..registry import Record
+from mulu.core.registry import Record
 
 STATUS_CLASS = {"在册": "listed", "暂停": "suspended", "已移出": "withdrawn"}
 

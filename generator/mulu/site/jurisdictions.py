@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..registry import Registry
-from .counts import Counts, count_records
-from .home import catalogue_kinds, jurisdiction_table, newest_notices, notice_list
-from .html import esc, link, table
-from .model import Page, SiteContext, relative
-from .records import catalogue_title
+from mulu.core.registry import Registry
+from mulu.site.counts import Counts, count_records
+from mulu.site.home import (
+    catalogue_kinds,
+    jurisdiction_table,
+    newest_notices,
+    notice_list,
+)
+from mulu.site.html import esc, link, table
+from mulu.site.model import Page, SiteContext, relative
+from mulu.site.records import catalogue_title
 
 STATUSES = ("在册", "暂停", "已移出")
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Protocol
 
-from ..registry import Record, Registry
+from mulu.core.registry import Record, Registry
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from ..registry import Registry
-from .home import newest_notices
-from .html import esc, link, table
-from .model import Page, SiteContext, record_path, relative
-from .values import region_text
+from mulu.core.registry import Registry
+from mulu.site.home import newest_notices
+from mulu.site.html import esc, link, table
+from mulu.site.model import Page, SiteContext, record_path, relative
+from mulu.site.values import region_text
 
 
 def notices_index(registry: Registry, ctx: SiteContext) -> Iterator[Page]:

@@ -10,10 +10,11 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
-from .model import DataFile, Page
+from mulu.errors import SiteError
+from mulu.site.model import DataFile, Page
 
 RENAME_EXCHANGE = 2
 
@@ -57,16 +58,12 @@ def extend_sitemap(site_dir: Path, site_url: str, paths: list[str], lastmod: str
             gz.write(text.encode("utf-8"))
 
 
-class SearchIndexError(Exception):
-    """Pagefind failed; the message holds its output."""
-
-
 def index_search(site_dir: Path) -> str:
     """Build the Pagefind index (extended build: segments Chinese) into ``site_dir/pagefind``."""
     proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--quiet"],
                           capture_output=True, text=True)
     if proc.returncode != 0:
-        raise SearchIndexError((proc.stdout + proc.stderr).strip()[-2000:])
+        raise SiteError((proc.stdout + proc.stderr).strip()[-2000:])
     return proc.stdout
 
 

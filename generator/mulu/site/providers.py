@@ -8,20 +8,20 @@ Add yours to the tuples below; nothing else needs to change.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from .. import tables
-from ..registry import Registry
-from .api import api_files
-from .catalogue import catalogue_pages
-from .changelog import changelog_provider, notice_changes, record_timeline
-from .check import check_pages
-from .home import home_page
-from .jurisdictions import jurisdiction_pages
-from .model import Page, ProviderFn, SiteContext
-from .notices import notices_index
-from .records import RecordSection, record_pages
-from .stats_page import stats_pages
+from mulu.core.registry import Registry
+from mulu.site.api import api_files
+from mulu.site.catalogue import catalogue_pages
+from mulu.site.changelog import changelog_provider, notice_changes, record_timeline
+from mulu.site.check import check_pages
+from mulu.site.downloads import download_files
+from mulu.site.home import home_page
+from mulu.site.jurisdictions import jurisdiction_pages
+from mulu.site.model import Page, ProviderFn, SiteContext
+from mulu.site.notices import notices_index
+from mulu.site.records import RecordSection, record_pages
+from mulu.site.stats_page import stats_pages
 
 RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_changes, record_timeline)
 
@@ -39,7 +39,7 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     jurisdiction_pages,
     records,
     api_files,
-    tables.download_files,
+    download_files,
     changelog_provider,
     stats_pages,
 )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-from ..kinds import KIND_BY_NAME, KINDS
-from ..registry import Record, Registry
-from .html import esc, link, record_link
-from .model import Page, SiteContext, record_path, relative
-from .relations import Related, Relations
-from .values import FieldRenderer, guides
+from mulu.core.kinds import KIND_BY_NAME, KINDS
+from mulu.core.registry import Record, Registry
+from mulu.site.html import esc, link, record_link
+from mulu.site.model import Page, SiteContext, record_path, relative
+from mulu.site.relations import Related, Relations
+from mulu.site.values import FieldRenderer, guides
 
 RecordSection = Callable[[Record, Registry, SiteContext], str]
 

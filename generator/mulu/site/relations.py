@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..kinds import KIND_BY_NAME, credit_codes
-from ..registry import Record, Registry
+from mulu.core.kinds import KIND_BY_NAME, credit_codes
+from mulu.core.registry import Record, Registry
 
 UNIT_FIELDS = {"bases": "operator", "studios": "host"}
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
-from ..registry import Registry
-from .model import DataFile, Page, ProviderFn, SiteContext
-
-
-class SiteError(Exception):
-    """The providers disagree (two outputs at one path, or an unusable path)."""
+from mulu.core.registry import Registry
+from mulu.errors import SiteError
+from mulu.site.model import DataFile, Page, ProviderFn, SiteContext
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .html import esc
-from .model import Page
+from mulu.site.html import esc
+from mulu.site.model import Page
 
 TITLE = "mulu-shell-title-3f9c2a"
 DESCRIPTION = "mulu-shell-description-3f9c2a"

@@ -3,14 +3,14 @@ table below it (the table is what screen readers and people copying figures use)
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from .. import charts
-from ..kinds import KIND_BY_NAME
-from ..registry import Registry
-from ..stats import OTHER, Stats, compute
-from .html import esc, link, table
-from .model import Page, SiteContext, relative
+from mulu.core.kinds import KIND_BY_NAME
+from mulu.core.registry import Registry
+from mulu.site import charts
+from mulu.site.html import esc, link, table
+from mulu.site.model import Page, SiteContext, relative
+from mulu.stats import OTHER, Stats, compute
 
 HERE = "stats/"
 TITLE = "统计"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-from ..registry import Record, Registry
-from ..schemas import DEFS, Schema
-from .html import esc, external_link, record_link, status_badge
+from mulu.core.registry import Record, Registry
+from mulu.core.schemas import DEFS, Schema
+from mulu.site.html import esc, external_link, record_link, status_badge
 
 Path_ = tuple[str, ...]
 
@@ -23,7 +24,7 @@ class FieldGuide:
     order: dict[Path_, list[str]]
 
     @classmethod
-    def build(cls, schema: Schema, defs: dict[str, Any]) -> "FieldGuide":
+    def build(cls, schema: Schema, defs: dict[str, Any]) -> FieldGuide:
         """Walk ``schema`` once, following ``$ref`` into the shared definitions."""
         formats: dict[Path_, str] = {}
         order: dict[Path_, list[str]] = {}
@@ -63,7 +64,7 @@ class FieldGuide:
 
 def guides(registry: Registry) -> dict[str, FieldGuide]:
     """A :class:`FieldGuide` for every kind of the registry."""
-    from ..kinds import KINDS
+    from mulu.core.kinds import KINDS
 
     defs = registry.schemas[DEFS].raw if DEFS in registry.schemas else {}
     return {k.name: FieldGuide.build(registry.schema_for(k.name), defs) for k in KINDS if k.schema in registry.schemas}

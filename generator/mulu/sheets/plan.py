@@ -26,27 +26,42 @@ The reading steps live in ``import_sheet.py`` (1, 2), ``import_rows.py`` (3) and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
-from . import columns as C
-from .columns import Column, Table, normal_key
-from .formatting import format_text
-from .import_assemble import Assembler, Draft, Options, _describe, _item_identity, order_like_schema
-from .import_rows import Note, RowReader
-from .import_sheet import Grid, ImportFailure, Layout, Mapping, _column_letter, find_layout, read_grid
-from .kinds import KIND_BY_NAME
-from .loading import Document
-from .normalise import Lookups, RowNormaliser
-from .problems import Problem
-from .registry import Registry
-from .schema_tree import SchemaTree, load_tree_for
-from .rules import Context
-from .validation import record_problems
-
+from mulu.authoring.formatting import format_text
+from mulu.core.kinds import KIND_BY_NAME
+from mulu.core.loading import Document
+from mulu.core.problems import Problem
+from mulu.core.registry import Registry
+from mulu.core.rules import Context
+from mulu.core.schema_tree import SchemaTree, load_tree_for
+from mulu.core.validation import record_problems
+from mulu.errors import MuluError
+from mulu.sheets import columns as C
+from mulu.sheets.assemble import (
+    Assembler,
+    Draft,
+    Options,
+    _describe,
+    _item_identity,
+    order_like_schema,
+)
+from mulu.sheets.columns import Column, Table, normal_key
+from mulu.sheets.normalise import Lookups, RowNormaliser
+from mulu.sheets.read import (
+    Grid,
+    Layout,
+    Mapping,
+    _column_letter,
+    find_layout,
+    read_grid,
+)
+from mulu.sheets.rows import Note, RowReader
 
 # ---- 5. plan, write, check --------------------------------------------------------------------
 
@@ -81,7 +96,7 @@ class Plan:
 
 
 def _lookups(registry: Registry, kind: str) -> Lookups:
-    from .tables import schema_node
+    from mulu.sheets.tables import schema_node
 
     enums = {}
     for col in C.TABLES[kind].columns:
@@ -99,7 +114,7 @@ def _defaults(registry: Registry, table: Table, lookups: Lookups, mapping: Mappi
     for header, value in mapping.defaults.items():
         col = index.get(normal_key(header))
         if col is None or col.derived:
-            raise ImportFailure(f"映射文件 defaults 中的“{header}”不是{KIND_BY_NAME[table.kind].title}的列名；"
+            raise MuluError(f"映射文件 defaults 中的“{header}”不是{KIND_BY_NAME[table.kind].title}的列名；"
                                 f"可用的列名：{'、'.join(c.header for c in C.stored_columns(table))}。")
         raw[col.key] = (col, value)
     if options.region:
@@ -108,7 +123,7 @@ def _defaults(registry: Registry, table: Table, lookups: Lookups, mapping: Mappi
     if options.notice:
         notice = registry.get("notices", options.notice)
         if notice is None:
-            raise ImportFailure(f"找不到调整公告“{options.notice}”（registry/notices/{options.notice}.yml）："
+            raise MuluError(f"找不到调整公告“{options.notice}”（registry/notices/{options.notice}.yml）："
                                 "请先添加公告记录，或核对 --notice 的编号。")
         if table.by_path(("listed", "notice")):
             raw.setdefault("listed.notice", (table.by_path(("listed", "notice")), options.notice))
@@ -123,7 +138,7 @@ def _defaults(registry: Registry, table: Table, lookups: Lookups, mapping: Mappi
     values, problems = normaliser.normalise({key: "、".join(map(str, v)) if isinstance(v, list) else v
                                              for key, (_, v) in raw.items()})
     if problems:
-        raise ImportFailure("默认值有误：" + "；".join(f"“{raw[k][0].header}”：{m}" for k, m in problems.items()))
+        raise MuluError("默认值有误：" + "；".join(f"“{raw[k][0].header}”：{m}" for k, m in problems.items()))
     out.update({k: v for k, v in values.items() if v is not None})
     return out
 
@@ -165,7 +180,7 @@ def _context(registry: Registry, new_ids: Iterable[str], kind: str) -> Context:
 
 
 def _fields(table: Table, data: dict[str, Any], lookups: Lookups, item: bool) -> dict[str, str]:
-    from .tables import cell_value
+    from mulu.sheets.tables import cell_value
 
     out = {}
     for col in C.stored_columns(table):
@@ -212,7 +227,7 @@ def _differences(table: Table, old: dict[str, Any], new: dict[str, Any], lookups
 def plan_import(registry: Registry, kind: str, path: Path, mapping: Mapping, options: Options) -> Plan:
     """Read ``path`` and work out, without writing anything, what importing it would do."""
     if kind not in C.TABLES:
-        raise ImportFailure(f"没有“{kind}”这类目录。可选：{'、'.join(C.TABLES)}。")
+        raise MuluError(f"没有“{kind}”这类目录。可选：{'、'.join(C.TABLES)}。")
     table = C.TABLES[kind]
     lookups = _lookups(registry, kind)
     defaults = _defaults(registry, table, lookups, mapping, options)
@@ -317,7 +332,7 @@ def write_plan(root: Path, plan: Plan, update: bool) -> list[str]:
 
 def validate_written(root: Path, files: list[str]) -> list[Problem]:
     """Validate the project again and keep the problems in the files just written."""
-    from .project import check_project
+    from mulu.project import check_project
 
     wanted = set(files)
     return [p for p in check_project(root) if p.file in wanted]

@@ -4,7 +4,7 @@ Canonical means: fields in schema order (nested objects too), 2-space indentatio
 (region, occupation) as double-quoted text, dates plain, other text plain unless YAML
 needs quotes (then double quotes), booleans as true/false; comments kept.
 
-Why two libraries: PyYAML (through :mod:`mulu.loading`) is what the registry is read with,
+Why two libraries: PyYAML (through :mod:`mulu.core.loading`) is what the registry is read with,
 so it decides what a file *means*; ruamel.yaml is the only well-kept library that writes
 YAML back with its comments. Every result is parsed again with the registry's own loader
 and compared with the original data, so formatting can never change what a file says
@@ -33,11 +33,15 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.nodes import ScalarNode as RuamelScalarNode
 from ruamel.yaml.resolver import VersionedResolver
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+)
 
-from .loading import FieldPath, field_name, parse_text
-from .problems import Problem
-from .schema_tree import Field, SchemaTree
+from mulu.core.loading import FieldPath, field_name, parse_text
+from mulu.core.problems import Problem
+from mulu.core.schema_tree import Field, SchemaTree
 
 # Shared definitions whose values are codes: always written as quoted text, so that a
 # code never turns into a number (230100) or loses a leading zero.

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from .problems import Problem
+from mulu.core.problems import Problem
 
 try:  # The C loader is ~10x faster; fall back so a pure-Python PyYAML still works.
     from yaml import CSafeLoader as _Loader

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from .kinds import KIND_BY_NAME, KINDS, FieldPath, references
-from .loading import LoadedTree
-from .reference import Reference
-from .schemas import Schema
+from mulu.core.kinds import KIND_BY_NAME, KINDS, FieldPath, references
+from mulu.core.loading import LoadedTree
+from mulu.core.reference import Reference
+from mulu.core.schemas import Schema
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import creditcode
-from .formatting import format_text
-from .kinds import KIND_BY_NAME, KINDS, Kind
-from .schema_tree import Field, SchemaFileError, SchemaTree, load_tree_for
+from mulu.authoring.formatting import format_text
+from mulu.core import creditcode
+from mulu.core.kinds import KIND_BY_NAME, KINDS, Kind
+from mulu.core.schema_tree import Field, SchemaTree, load_tree_for
+from mulu.errors import MuluError, SchemaFileError
 
 # Fields a reviewer sets (suspension, credit-code exceptions): not offered in a template.
 REVIEWER_FIELDS = frozenset({"status_change", "credit_code_exception"})
@@ -26,10 +27,6 @@ RULE_REQUIRED: dict[str, frozenset[tuple[str, ...]]] = {
     "programmes": frozenset({("occupation",), ("levels", "level")}),
 }
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
-
-
-class ScaffoldError(Exception):
-    """The record cannot be created; the message says why, in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -176,26 +173,27 @@ def template(tree: SchemaTree, kind: Kind, known: Known, schema_name: str) -> st
 
 def create(root: Path, kind: Kind, known: Known) -> Path:
     """Write ``registry/<kind>/<id>.yml`` from the template; never overwrites anything."""
+    # Exit code 1: the request was understood but this record cannot be created.
     problem = check_id(kind, known.id)
     if problem:
-        raise ScaffoldError(problem)
+        raise MuluError(problem, 1)
     folder = root / "registry" / kind.name
     path = folder / f"{known.id}.yml"
     rel = path.relative_to(root).as_posix()
     clash = next((p for p in folder.glob("*.yml") if p.stem.casefold() == known.id.casefold()), None) \
         if folder.is_dir() else None
     if clash is not None:
-        raise ScaffoldError(f"{clash.relative_to(root).as_posix()} 已经存在，没有覆盖它：要修改这条记录，请直接编辑该文件；"
-                            "要新增记录，请换一个编号。")
+        raise MuluError(f"{clash.relative_to(root).as_posix()} 已经存在，没有覆盖它：要修改这条记录，请直接编辑该文件；"
+                        "要新增记录，请换一个编号。", 1)
     try:
         tree = load_tree_for(root / "schemas", kind.schema)
     except SchemaFileError as err:
-        raise ScaffoldError(str(err)) from None
+        raise MuluError(str(err), 1) from None
     text = template(tree, kind, known, kind.schema)
     folder.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8", newline="\n") as out:  # "x": fail rather than overwrite
             out.write(text)
     except FileExistsError:
-        raise ScaffoldError(f"{rel} 已经存在，没有覆盖它。") from None
+        raise MuluError(f"{rel} 已经存在，没有覆盖它。", 1) from None
     return path

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
-from . import creditcode
-from .kinds import KIND_BY_NAME, credit_codes, occupation_uses, references
-from .loading import Document, FieldPath, field_name, get_path
-from .problems import Problem
-from .reference import Reference
+from mulu.core import creditcode
+from mulu.core.kinds import KIND_BY_NAME, credit_codes, occupation_uses, references
+from mulu.core.loading import Document, FieldPath, field_name, get_path
+from mulu.core.problems import Problem
+from mulu.core.reference import Reference
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .kinds import KIND_BY_NAME
-from .loading import Document, LoadedTree
-from .problems import Problem
-from .reference import Reference, build_reference
-from .rules import Context, rule_problems
-from .schemas import Schema, schema_problems
+from mulu.core.kinds import KIND_BY_NAME
+from mulu.core.loading import Document, LoadedTree
+from mulu.core.problems import Problem
+from mulu.core.reference import Reference, build_reference
+from mulu.core.rules import Context, rule_problems
+from mulu.core.schemas import Schema, schema_problems
 
 
 def record_id(path: str | Path) -> str:

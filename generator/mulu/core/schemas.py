@@ -5,17 +5,19 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.exceptions import SchemaError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from .loading import Document, FieldPath, field_name
-from .problems import Problem
+from mulu.core.loading import Document, FieldPath, field_name
+from mulu.core.problems import Problem
+from mulu.errors import SchemaFileError
 
 DEFS = "defs.schema.json"
 _TYPE_NAMES = {"string": "文本", "integer": "整数", "number": "数字", "boolean": "true 或 false",
@@ -71,10 +73,6 @@ def _walk_labels(node: dict[str, Any], defs: dict[str, Any], path: tuple[str, ..
         _walk_labels(sub, defs, path + (key,), labels, descriptions)
     if isinstance(node.get("items"), dict):
         _walk_labels(node["items"], defs, path, labels, descriptions)
-
-
-class SchemaFileError(Exception):
-    """A file in ``schemas/`` is missing, not JSON, or not a valid JSON Schema (message in Chinese)."""
 
 
 def load_schema_files(schema_dir: Path) -> dict[str, dict[str, Any]]:

@@ -1,6 +1,6 @@
 """Compare the registry of two revisions (or a revision and the working tree) for ``mulu diff``.
 
-The record-level meaning comes from :mod:`mulu.history_diff`, exactly as for the history;
+The record-level meaning comes from :mod:`mulu.history.diff`, exactly as for the history;
 this module only gathers the file changes, and the validation problems a change brings in
 (problems present after but not before, ignoring line numbers, which any edit shifts).
 """
@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .history import changed_notices, file_changes
-from .history_diff import FileChange, RecordChange, record_kind, semantic_diff
-from .history_git import Repo
-from .kinds import KINDS
-from .loading import list_record_files
-from .problems import Problem
-from .project import check_project
-from .schemas import Schema, compile_schemas, load_schema_files
+from mulu.core.kinds import KINDS
+from mulu.core.loading import list_record_files
+from mulu.core.problems import Problem
+from mulu.core.schemas import Schema, compile_schemas, load_schema_files
+from mulu.history.diff import FileChange, RecordChange, record_kind, semantic_diff
+from mulu.history.git import Repo
+from mulu.history.log import changed_notices, file_changes
+from mulu.project import check_project
 
 # Pairing removed with added files by text similarity costs removed x added comparisons.
 MAX_RENAME_PAIRS = 10_000
@@ -118,7 +118,7 @@ def introduced_problems(before: list[Problem], after: list[Problem]) -> list[Pro
 
 def compare(root: Path, base_rev: str, head_rev: str | None) -> Comparison:
     """The semantic difference and the newly introduced problems from ``base_rev`` to
-    ``head_rev`` (None: the working tree). Raises ``GitUnavailable`` with a Chinese message."""
+    ``head_rev`` (None: the working tree). Raises ``GitError`` with a Chinese message."""
     repo = Repo.open(root)
     base = repo.resolve(base_rev)
     head = repo.resolve(head_rev) if head_rev is not None else ""

@@ -11,19 +11,19 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import pandas as pd
 
-from . import columns as C
-from .columns import Column, Table
-from .kinds import KIND_BY_NAME, KINDS
-from .loading import get_path, load_tree
-from .reference import Reference
-from .registry import Record, Registry, build_registry
-from .schemas import compile_schemas, load_schema_files
-from .site.model import DataFile, SiteContext
+from mulu.core.kinds import KIND_BY_NAME, KINDS
+from mulu.core.loading import get_path, load_tree
+from mulu.core.reference import Reference
+from mulu.core.registry import Record, Registry, build_registry
+from mulu.core.schemas import compile_schemas, load_schema_files
+from mulu.sheets import columns as C
+from mulu.sheets.columns import Column, Table
 
 FORMATS = ("csv", "xlsx", "json")
 DOWNLOADS = "downloads"
@@ -38,7 +38,7 @@ def read_registry(root: Path) -> tuple[Registry, int]:
     """The registry as its files are now, without checking every record (export and import
     also work while some records have problems, and skip the cost of a full validation);
     returns it with the number of files that could not be read or code lists with problems."""
-    from .validation import validate_frame
+    from mulu.core.validation import validate_frame
 
     schemas = compile_schemas(load_schema_files(root / "schemas"))
     tree = load_tree(root, [k.name for k in KINDS])
@@ -234,7 +234,7 @@ def _field_description(registry: Registry, kind: str, col: Column) -> str:
     if col.type in _LIST_TYPES:
         text += f"（多个值以“{C.LIST_SEPARATOR}”分隔）"
     if col.item:
-        text += f"（每行一项，同一记录的其他列在各行重复）"
+        text += "（每行一项，同一记录的其他列在各行重复）"
     return text
 
 
@@ -259,44 +259,3 @@ def table_schema(registry: Registry, kind: str) -> dict[str, Any]:
             field["constraints"] = constraints
         fields.append(field)
     return {"fields": fields, "missingValues": [""]}
-
-
-def datapackage(registry: Registry, ctx: SiteContext, kinds: Iterable[str]) -> dict[str, Any]:
-    """The ``datapackage.json`` describing the CSV downloads of ``kinds``."""
-    config = registry.config
-    resources = []
-    for kind in kinds:
-        resources.append({
-            "name": kind, "path": f"{kind}.csv", "profile": "tabular-data-resource",
-            "title": KIND_BY_NAME[kind].title, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "description": (f"{KIND_BY_NAME[kind].title}，共 {len(registry.records.get(kind, {}))} 条记录。"
-                            "文件以 UTF-8（带 BOM）编码；以 = + - @ 开头的文本前加了英文单引号，以免电子表格软件把它当作公式。"),
-            "schema": table_schema(registry, kind),
-        })
-    package: dict[str, Any] = {
-        "profile": "tabular-data-package",
-        "name": "mulu",
-        "title": str(config.get("title", "职业技能培训目录清单")),
-        "description": str(config.get("description", "")).strip(),
-        "created": ctx.generated_at,
-        "resources": resources,
-    }
-    if config.get("site_url"):
-        package["homepage"] = str(config["site_url"])
-    if ctx.revision:
-        package["revision"] = ctx.revision  # the commit the data is from ("version" is meant for semver)
-    return package
-
-
-def download_files(registry: Registry, ctx: SiteContext) -> Iterator[DataFile]:
-    """``downloads/<kind>.csv|xlsx|json`` for every kind, and ``downloads/datapackage.json``."""
-    kinds = [k.name for k in KINDS]
-    for kind in kinds:
-        records = list(registry.records.get(kind, {}).values())
-        frame = records_frame(kind, records, registry.reference)  # once for both spreadsheets
-        yield DataFile(f"{DOWNLOADS}/{kind}.csv", frame_csv(frame))
-        yield DataFile(f"{DOWNLOADS}/{kind}.xlsx", frame_xlsx(frame, KIND_BY_NAME[kind].title, ctx.generated_at))
-        yield DataFile(f"{DOWNLOADS}/{kind}.json", records_json(records))
-    package = datapackage(registry, ctx, kinds)
-    yield DataFile(f"{DOWNLOADS}/datapackage.json",
-                   (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

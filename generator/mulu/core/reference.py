@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .loading import Document
-from .problems import Problem
+from mulu.core.loading import Document
+from mulu.core.problems import Problem
 
 
 @dataclass(frozen=True)

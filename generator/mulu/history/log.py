@@ -2,7 +2,7 @@
 
 ``load_history(root)`` walks the first-parent chain of the branch being built, and for
 each commit computes the semantic difference to its first parent (see
-:mod:`mulu.history_diff`). Each commit's result depends only on the commit, so it is
+:mod:`mulu.history.diff`). Each commit's result depends only on the commit, so it is
 cached in ``.mulu-cache/history/<sha>.json`` and a rebuild reads files instead of git
 objects. Outside git (a source tarball) the history says it is unavailable instead of
 failing. Changes are then grouped into :class:`Adjustment` s: one per notice (across all
@@ -14,12 +14,20 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from .history_diff import FileChange, RecordChange, record_kind, semantic_diff, parse_record
-from .history_git import Commit, GitUnavailable, RawChange, Repo
+from mulu.errors import GitError
+from mulu.history.diff import (
+    FileChange,
+    RecordChange,
+    parse_record,
+    record_kind,
+    semantic_diff,
+)
+from mulu.history.git import Commit, RawChange, Repo
 
 CACHE_VERSION = 2   # bump whenever what a step contains or means changes: old entries are recomputed
 CACHE_DIR = Path(".mulu-cache") / "history"
@@ -45,7 +53,7 @@ class Step:
                 "subject": self.subject, "notices": self.notices, "changes": [c.to_json() for c in self.changes]}
 
     @staticmethod
-    def from_json(data: dict[str, Any]) -> "Step":
+    def from_json(data: dict[str, Any]) -> Step:
         return Step(data["sha"], data.get("parent", ""), data.get("date", ""), data.get("subject", ""),
                     [RecordChange.from_json(c) for c in data.get("changes", [])], data.get("notices", {}))
 
@@ -258,7 +266,7 @@ def load_history(root: Path, rev: str = "HEAD", *, cache: bool = True) -> Histor
         head = repo.resolve(rev)
         commits = repo.first_parent_log(head)
         shallow = repo.is_shallow()
-    except GitUnavailable:
+    except GitError:
         return unavailable("本目录不在 git 仓库中（例如从源码压缩包构建），无法计算各次调整。")
     note = ""
     if shallow and commits and not commits[-1].parent:
@@ -276,7 +284,7 @@ def load_history(root: Path, rev: str = "HEAD", *, cache: bool = True) -> Histor
             steps[commit.sha] = step
     try:
         computed = _compute(repo, missing)
-    except GitUnavailable as err:
+    except GitError as err:
         return unavailable(f"读取 git 历史失败（{err}）。")
     for step in computed:
         steps[step.sha] = step

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 # Cell types. Each has a writer (tables.py) and a normaliser (normalise.py).
 TEXT = "text"              # free text, kept as written

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
-from .loading import FieldPath, get_path
+from mulu.core.loading import FieldPath, get_path
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ by the history of a branch and by ``mulu diff``; knows nothing of git or of the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, Iterable
+from typing import Any
 
-from .kinds import KIND_BY_NAME
-from .loading import decode, get_path, parse_text
+from mulu.core.kinds import KIND_BY_NAME
+from mulu.core.loading import decode, get_path, parse_text
 
 # Actions, in the order tables list them, with their Chinese names.
 ACTIONS: dict[str, str] = {
@@ -48,7 +49,7 @@ class FieldChange:
         return {"path": list(self.path), "old": self.old, "new": self.new}
 
     @staticmethod
-    def from_json(data: dict[str, Any]) -> "FieldChange":
+    def from_json(data: dict[str, Any]) -> FieldChange:
         return FieldChange(tuple(data["path"]), data.get("old"), data.get("new"))
 
 
@@ -86,7 +87,7 @@ class RecordChange:
         return out
 
     @staticmethod
-    def from_json(data: dict[str, Any]) -> "RecordChange":
+    def from_json(data: dict[str, Any]) -> RecordChange:
         return RecordChange(
             data["kind"], data["id"], data.get("name", data["id"]), data["action"],
             [FieldChange.from_json(f) for f in data.get("fields", [])], data.get("old_id", ""),

@@ -16,16 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import columns as C
-from .columns import Column, Table, normal_key
-from .loading import load_file
-from .normalise import Lookups
+from mulu.core.loading import load_file
+from mulu.errors import MuluError
+from mulu.sheets import columns as C
+from mulu.sheets.columns import Column, Table, normal_key
+from mulu.sheets.normalise import Lookups
 
 MAX_HEADER_SCAN = 20
-
-
-class ImportFailure(Exception):
-    """The import cannot start (unreadable file, bad mapping, unknown option); Chinese message."""
 
 
 # ---- 1. reading --------------------------------------------------------------------------
@@ -47,10 +44,10 @@ def _read_xlsx(path: Path, sheet: str | None) -> Grid:
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as err:
-        raise ImportFailure(f"无法打开 {path.name}：{err}。请确认它是 Excel 的 .xlsx 文件（可在 Excel 中“另存为 .xlsx”）。") from None
+        raise MuluError(f"无法打开 {path.name}：{err}。请确认它是 Excel 的 .xlsx 文件（可在 Excel 中“另存为 .xlsx”）。") from None
     names = tuple(wb.sheetnames)
     if sheet is not None and sheet not in names:
-        raise ImportFailure(f"{path.name} 中没有名为“{sheet}”的工作表；有：{'、'.join(names)}。")
+        raise MuluError(f"{path.name} 中没有名为“{sheet}”的工作表；有：{'、'.join(names)}。")
     ws = wb[sheet] if sheet is not None else wb.worksheets[0]
     cells = [list(row) for row in ws.iter_rows(values_only=True)]
     for merged in ws.merged_cells.ranges:
@@ -68,7 +65,7 @@ def _decode_csv(raw: bytes, name: str) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFailure(f"{name} 既不是 UTF-8 也不是 GBK 编码的文本：请在 Excel 中“另存为 CSV UTF-8”或 .xlsx。")
+    raise MuluError(f"{name} 既不是 UTF-8 也不是 GBK 编码的文本：请在 Excel 中“另存为 CSV UTF-8”或 .xlsx。")
 
 
 def _read_csv(path: Path) -> Grid:
@@ -81,22 +78,22 @@ def _read_csv(path: Path) -> Grid:
             rows.append((line, list(record)))
             line = reader.line_num + 1  # a quoted cell may span lines: number rows by where they start
     except csv.Error as err:
-        raise ImportFailure(f"{path.name} 第 {reader.line_num} 行不是有效的 CSV：{err}。") from None
+        raise MuluError(f"{path.name} 第 {reader.line_num} 行不是有效的 CSV：{err}。") from None
     return Grid(path.name, "", (), rows)
 
 
 def read_grid(path: Path, sheet: str | None = None) -> Grid:
     """The cells of ``path`` (.xlsx or .csv); merged cells filled from their first cell."""
     if not path.is_file():
-        raise ImportFailure(f"找不到文件 {path}。")
+        raise MuluError(f"找不到文件 {path}。")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
     if suffix == ".csv":
         return _read_csv(path)
     if suffix in (".xls", ".et", ".wps"):
-        raise ImportFailure(f"不支持 {suffix} 格式：请在 Excel 或 WPS 中把 {path.name} “另存为” .xlsx 后再导入。")
-    raise ImportFailure(f"不认识 {path.name} 的格式：只能导入 .xlsx 或 .csv 文件。")
+        raise MuluError(f"不支持 {suffix} 格式：请在 Excel 或 WPS 中把 {path.name} “另存为” .xlsx 后再导入。")
+    raise MuluError(f"不认识 {path.name} 的格式：只能导入 .xlsx 或 .csv 文件。")
 
 
 # ---- mapping file ---------------------------------------------------------------------------
@@ -121,22 +118,22 @@ def load_mapping(path: Path | None) -> Mapping:
         return Mapping()
     doc, problems = load_file(path, path.name) if path.is_file() else (None, [])
     if not path.is_file():
-        raise ImportFailure(f"找不到映射文件 {path}。")
+        raise MuluError(f"找不到映射文件 {path}。")
     if doc is None:
-        raise ImportFailure("映射文件有错误：" + "；".join(f"{p.location()} {p.message}" for p in problems))
+        raise MuluError("映射文件有错误：" + "；".join(f"{p.location()} {p.message}" for p in problems))
     data = doc.data
     unknown = set(data) - {"columns", "defaults", "sheet", "header_row"}
     if unknown:
-        raise ImportFailure(f"映射文件 {path.name} 中有不认识的字段：{'、'.join(sorted(unknown))}；"
+        raise MuluError(f"映射文件 {path.name} 中有不认识的字段：{'、'.join(sorted(unknown))}；"
                             "只能有 columns、defaults、sheet、header_row。")
     cols, defaults = data.get("columns") or {}, data.get("defaults") or {}
     if not isinstance(cols, dict) or not all(v is None or isinstance(v, str) for v in cols.values()):
-        raise ImportFailure(f"映射文件 {path.name} 的 columns 应写成“表格中的列名: 标准列名”（不导入的列写 null）。")
+        raise MuluError(f"映射文件 {path.name} 的 columns 应写成“表格中的列名: 标准列名”（不导入的列写 null）。")
     if not isinstance(defaults, dict):
-        raise ImportFailure(f"映射文件 {path.name} 的 defaults 应写成“标准列名: 值”。")
+        raise MuluError(f"映射文件 {path.name} 的 defaults 应写成“标准列名: 值”。")
     header_row = data.get("header_row")
     if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
-        raise ImportFailure(f"映射文件 {path.name} 的 header_row 应为正整数（表头所在的行号）。")
+        raise MuluError(f"映射文件 {path.name} 的 header_row 应为正整数（表头所在的行号）。")
     sheet = data.get("sheet")
     return Mapping({normal_key(k): v for k, v in cols.items()}, dict(defaults),
                    str(sheet) if sheet is not None else None, header_row)
@@ -272,7 +269,7 @@ def find_layout(grid: Grid, table: Table, lookups: Lookups, mapping: Mapping) ->
     if mapping.header_row is not None:
         candidates = [i for i, (n, _) in enumerate(grid.rows) if n == mapping.header_row]
         if not candidates:
-            raise ImportFailure(f"映射文件指定表头在第 {mapping.header_row} 行，但表格没有这一行。")
+            raise MuluError(f"映射文件指定表头在第 {mapping.header_row} 行，但表格没有这一行。")
     best: Layout | None = None
     for r in candidates:
         layout = _layout_at(grid, r, reader)
@@ -280,6 +277,6 @@ def find_layout(grid: Grid, table: Table, lookups: Lookups, mapping: Mapping) ->
             best = layout
     if best is None or len(best.used()) < 2:
         known = "、".join(table.headers()[:8])
-        raise ImportFailure(f"在 {grid.file} 的前 {MAX_HEADER_SCAN} 行中找不到表头：表头应含有 {known} 等列名。"
+        raise MuluError(f"在 {grid.file} 的前 {MAX_HEADER_SCAN} 行中找不到表头：表头应含有 {known} 等列名。"
                             "列名不同的，请用 --mapping 映射文件说明每列对应的标准列名。")
     return best

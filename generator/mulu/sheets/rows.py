@@ -8,14 +8,21 @@ wide level groups into one item per level.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
-from . import columns as C
-from . import creditcode
-from .columns import Table, normal_key
-from .import_sheet import Grid, Layout, Slot, _text
-from .normalise import NOT_SUBSIDISED, Lookups, RowNormaliser, marker, strip_flags
+from mulu.core import creditcode
+from mulu.sheets import columns as C
+from mulu.sheets.columns import Table, normal_key
+from mulu.sheets.normalise import (
+    NOT_SUBSIDISED,
+    Lookups,
+    RowNormaliser,
+    marker,
+    strip_flags,
+)
+from mulu.sheets.read import Grid, Layout, Slot, _text
 
 _SEVERAL = re.compile(r"[、,，;；\n]+")
 _NOTE_ROW = re.compile(r"^\s*(注|备注|说明|合计|总计|小计|填表|制表|附注)")

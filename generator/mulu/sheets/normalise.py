@@ -13,16 +13,17 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import cerberus
 from cerberus import errors as cerberus_errors
 
-from . import columns as C
-from . import creditcode
-from .columns import Column, normal_key
-from .reference import Reference
+from mulu.core import creditcode
+from mulu.core.reference import Reference
+from mulu.sheets import columns as C
+from mulu.sheets.columns import Column, normal_key
 
 Coercer = Callable[[Any], Any]
 

@@ -1,8 +1,8 @@
 """Git plumbing for history and diffs: a handful of processes, never one per commit.
 
 Everything here returns plain values (commit lists, raw diff entries, blob bytes); the
-meaning of a change is decided in :mod:`mulu.history_diff`. A missing ``git`` binary or a
-directory outside any repository is reported as :class:`GitUnavailable`, never a traceback.
+meaning of a change is decided in :mod:`mulu.history.diff`. A missing ``git`` binary or a
+directory outside any repository is reported as :class:`GitError`, never a traceback.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
-
-class GitUnavailable(Exception):
-    """Git cannot answer (not installed, not a repository, unknown revision): the message is Chinese."""
+from mulu.errors import GitError
 
 
 @dataclass(frozen=True)
@@ -44,9 +42,9 @@ def _run(top: Path, args: list[str], stdin: bytes | None = None) -> bytes:
     try:
         proc = subprocess.run(["git", "-C", str(top), *args], input=stdin, capture_output=True, check=False)
     except FileNotFoundError as err:
-        raise GitUnavailable("找不到 git 命令：请安装 git。") from err
+        raise GitError("找不到 git 命令：请安装 git。") from err
     if proc.returncode != 0:
-        raise GitUnavailable(proc.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} 失败")
+        raise GitError(proc.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} 失败")
     return proc.stdout
 
 
@@ -59,17 +57,17 @@ class Repo:
     object_format: str   # "sha1" or "sha256"
 
     @staticmethod
-    def open(root: Path) -> "Repo":
-        """The repository containing ``root``; raises :class:`GitUnavailable` outside one."""
+    def open(root: Path) -> Repo:
+        """The repository containing ``root``; raises :class:`GitError` outside one."""
         try:
             out = _run(root, ["rev-parse", "--show-toplevel", "--show-prefix"]).decode("utf-8").splitlines()
-        except GitUnavailable as err:
-            raise GitUnavailable(f"{root} 不在 git 仓库中（{err}）。") from err
+        except GitError as err:
+            raise GitError(f"{root} 不在 git 仓库中（{err}）。") from err
         top = Path(out[0])
         prefix = out[1] if len(out) > 1 else ""
         try:
             fmt = _run(top, ["rev-parse", "--show-object-format"]).decode().strip() or "sha1"
-        except GitUnavailable:
+        except GitError:
             fmt = "sha1"
         return Repo(top, prefix, fmt)
 
@@ -78,20 +76,20 @@ class Repo:
         return _run(self.top, list(args), stdin)
 
     def resolve(self, rev: str) -> str:
-        """The full commit id of ``rev``; raises :class:`GitUnavailable` with a Chinese message."""
+        """The full commit id of ``rev``; raises :class:`GitError` with a Chinese message."""
         if rev.startswith("-"):
-            raise GitUnavailable(f"无效的版本“{rev}”。")
+            raise GitError(f"无效的版本“{rev}”。")
         try:
             return self.git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
-        except GitUnavailable as err:
-            raise GitUnavailable(f"找不到版本“{rev}”：请检查分支名、标签或提交号是否正确"
+        except GitError as err:
+            raise GitError(f"找不到版本“{rev}”：请检查分支名、标签或提交号是否正确"
                                  "（可用 git log --oneline 查看）。") from err
 
     def is_shallow(self) -> bool:
         """Whether the clone is shallow (CI often fetches one commit only)."""
         try:
             return self.git("rev-parse", "--is-shallow-repository").strip() == b"true"
-        except GitUnavailable:
+        except GitError:
             return False
 
     def first_parent_log(self, rev: str) -> list[Commit]:

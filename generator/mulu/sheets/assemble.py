@@ -13,13 +13,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import columns as C
-from .columns import Table, normal_key
-from .import_rows import Note, Row
-from .kinds import KIND_BY_NAME
-from .loading import get_path
-from .normalise import PACKAGE, SHORTAGE, Lookups, short_hash
-from .registry import Registry
+from mulu.core.kinds import KIND_BY_NAME
+from mulu.core.loading import get_path
+from mulu.core.registry import Registry
+from mulu.sheets import columns as C
+from mulu.sheets.columns import Table, normal_key
+from mulu.sheets.normalise import PACKAGE, SHORTAGE, Lookups, short_hash
+from mulu.sheets.rows import Note, Row
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 PACKAGE_NOTE = "培训包项目（原表标注 *）"

@@ -3,9 +3,10 @@ feeds and ``mulu diff`` (each escapes for its own output format)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from .history_diff import ACTIONS, FieldChange, RecordChange, field_name
+from mulu.history.diff import ACTIONS, FieldChange, RecordChange, field_name
 
 Labeller = Callable[[tuple[str, ...]], str]   # e.g. Schema.label
 ABSENT = "（无）"

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import random
 import shutil
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
-from .creditcode import ALPHABET, check_character
-from .reference import Occupation
+from mulu.core.creditcode import ALPHABET, check_character
+from mulu.core.reference import Occupation
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰海波宁雪梅"
@@ -125,8 +126,8 @@ def _dump(path: Path, data: dict[str, Any]) -> None:
 def generate(source: Path, dest: Path, n: int, seed: int = 0) -> dict[str, int]:
     """Write a project with ``n`` records (plus notices) to ``dest``, copying the code lists,
     config and schemas of the project at ``source``. Returns the count per kind."""
-    from .loading import load_file
-    from .reference import build_reference
+    from mulu.core.loading import load_file
+    from mulu.core.reference import build_reference
 
     rng = random.Random(seed)
     (dest / "registry").mkdir(parents=True, exist_ok=True)

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .kinds import KIND_BY_NAME
-from .schemas import DEFS, SchemaFileError, follow_refs, load_schema_files
+from mulu.core.kinds import KIND_BY_NAME
+from mulu.core.schemas import DEFS, follow_refs, load_schema_files
+from mulu.errors import SchemaFileError
 
 CONFIG_SCHEMA = "config.schema.json"
 

@@ -16,13 +16,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .kinds import KIND_BY_NAME
-from .loading import parse_text
-
-
-
-class GitError(Exception):
-    """A git command failed; the message says what to check, in Chinese."""
+from mulu.core.kinds import KIND_BY_NAME
+from mulu.core.loading import parse_text
+from mulu.errors import GitError
 
 
 @dataclass(frozen=True)
