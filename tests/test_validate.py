@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from records import GOOD_CODE, INSTITUTION, SPEC, seed, write
+from helpers.records import GOOD_CODE, INSTITUTION, SPEC, seed, write
 
 
 def test_shipped_sample_is_clean(mulu, project: Path) -> None:
