@@ -121,13 +121,13 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         self.ctx = ctx or build_context(registry, opened.root)
         # Sitemap dates (MkDocs reads SOURCE_DATE_EPOCH) must come from the data, not the clock.
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(self.ctx.extras.get("epoch", 0)))
-        config.site_name = safe_title(str(registry.config.get("title") or config.site_name))
+        config.site_name = safe_title(registry.config.title or config.site_name)
         config.extra["mulu_generated_at"] = self.ctx.generated_at  # shown in the footer
-        self.description = str(registry.config.get("description") or "")
+        self.description = registry.config.description
         if self.description:
             config.site_description = safe_title(self.description)
-        if not config.site_url and registry.config.get("site_url"):
-            config.site_url = str(registry.config["site_url"]).rstrip("/") + "/"
+        if not config.site_url and registry.config.site_url:
+            config.site_url = registry.config.site_url.rstrip("/") + "/"
         try:
             self.rendered = render(registry, self.ctx, PROVIDERS)
         except SiteError as err:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mulu.core.config import ProjectConfig, parse_config
 from mulu.core.kinds import KIND_BY_NAME, KINDS, FieldPath, references
 from mulu.core.loading import LoadedTree
 from mulu.core.reference import Reference
@@ -49,7 +50,7 @@ class Registry:
     """Everything render steps need; nothing here reads files again."""
 
     root: Path
-    config: dict[str, Any]
+    config: ProjectConfig
     reference: Reference
     schemas: dict[str, Schema]
     records: dict[str, dict[str, Record]]
@@ -92,5 +93,5 @@ def build_registry(tree: LoadedTree, reference: Reference, schemas: dict[str, Sc
                 link = Link(record, ref.field, target)
                 links_from.setdefault((kind, record.id), []).append(link)
                 links_to.setdefault((target.kind, target.id), []).append(link)
-    config = tree.config.data if tree.config is not None else {}
+    config = parse_config(tree.config.data if tree.config is not None else None)
     return Registry(tree.root, config, reference, schemas, records, links_from, links_to)

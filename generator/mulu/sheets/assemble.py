@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from mulu.core.kinds import KIND_BY_NAME
+from mulu.core.kinds import CREDIT_CODE_KINDS, KIND_BY_NAME
 from mulu.core.loading import get_path
 from mulu.core.registry import Registry
 from mulu.sheets import columns as C
@@ -60,7 +60,7 @@ class Options:
 def _item_identity(kind: str, item: dict[str, Any]) -> Any:
     if kind == "programmes":
         return item.get("level")
-    if kind in ("institutions", "assessors"):
+    if kind in CREDIT_CODE_KINDS:
         return (item.get("occupation"), item.get("work_type"))
     if kind == "specs":
         return item.get("task")

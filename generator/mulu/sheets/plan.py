@@ -102,7 +102,7 @@ def _lookups(registry: Registry, kind: str) -> Lookups:
     for col in C.TABLES[kind].columns:
         if col.type in (C.ENUM, C.LEVEL):
             enums[col.path] = list(schema_node(registry, kind, col.path).get("enum", []))
-    jurisdictions = tuple(str(j) for j in registry.config.get("jurisdictions") or [])
+    jurisdictions = registry.config.jurisdictions
     return Lookups(registry.reference, jurisdictions, enums)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from mulu.core.kinds import KIND_BY_NAME, occupation_uses
+from mulu.core.kinds import STATUSES, occupation_uses
 from mulu.core.loading import get_path
 from mulu.core.registry import Record, Registry
 from mulu.site.context import data_version
@@ -21,7 +21,6 @@ from mulu.site.model import DataFile, Page, SiteContext, relative
 from mulu.site.records import catalogue_title
 from mulu.site.values import region_text
 
-STATUSES = ("在册", "暂停", "已移出")
 DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON"))
 
 
@@ -171,8 +170,7 @@ def catalogue_page(kind: str, registry: Registry, ctx: SiteContext, order: int) 
     data = rows_data(kind, registry, ctx)
     records = registry.records.get(kind, {}).values()
     counts = {s: sum(1 for r in records if r.status == s) for s in STATUSES}
-    description = next((str(c.get("description", "")) for c in registry.config.get("catalogues") or []
-                        if isinstance(c, dict) and c.get("kind") == kind), "")
+    description = registry.config.catalogue(kind).description
     title = catalogue_title(registry, kind)
     summary = "，".join(f"{s} {n}" for s, n in counts.items() if n)
     downloads = "".join(f"<li>{link(relative(here, f'downloads/{kind}.{ext}'), label, download='')}</li>"
@@ -192,6 +190,5 @@ def catalogue_page(kind: str, registry: Registry, ctx: SiteContext, order: int) 
 
 def catalogue_pages(registry: Registry, ctx: SiteContext) -> Iterator[Page | DataFile]:
     """One catalogue page per catalogue opened in the registry configuration."""
-    kinds = [c.get("kind") for c in registry.config.get("catalogues") or [] if isinstance(c, dict)]
-    for i, kind in enumerate(k for k in kinds if k in KIND_BY_NAME):
+    for i, kind in enumerate(registry.config.catalogue_kinds()):
         yield from catalogue_page(kind, registry, ctx, 10 + i)

@@ -18,10 +18,7 @@ STATUS_WORDS = {"暂停": "已暂停", "已移出": "已移出目录"}
 
 def catalogue_title(registry: Registry, kind: str) -> str:
     """The catalogue's title from the registry configuration, else the built-in one."""
-    for item in registry.config.get("catalogues") or []:
-        if isinstance(item, dict) and item.get("kind") == kind and item.get("title"):
-            return str(item["title"])
-    return KIND_BY_NAME[kind].title
+    return registry.config.catalogue(kind).title
 
 
 def notice_label(notice: Record) -> str:
