@@ -41,7 +41,7 @@ from ruamel.yaml.scalarstring import (
 
 from mulu.core.loading import FieldPath, field_name, parse_text
 from mulu.core.problems import Problem
-from mulu.core.schema_tree import Field, SchemaTree
+from mulu.core.schemas import Field, SchemaTree
 
 # Shared definitions whose values are codes: always written as quoted text, so that a
 # code never turns into a number (230100) or loses a leading zero.

@@ -17,7 +17,7 @@ from typing import Any
 from mulu.authoring.formatting import format_text
 from mulu.core import creditcode
 from mulu.core.kinds import KIND_BY_NAME, KINDS, Kind
-from mulu.core.schema_tree import Field, SchemaTree, load_tree_for
+from mulu.core.schemas import Field, SchemaTree, load_tree_for
 from mulu.errors import MuluError, SchemaFileError
 
 # Fields a reviewer sets (suspension, credit-code exceptions): not offered in a template.

@@ -16,6 +16,7 @@ from typing import Any
 from mulu.core.kinds import CREDIT_CODE_KINDS, KIND_BY_NAME
 from mulu.core.loading import get_path
 from mulu.core.registry import Registry
+from mulu.core.schemas import Field, SchemaTree
 from mulu.sheets import columns as C
 from mulu.sheets.columns import Table, normal_key
 from mulu.sheets.normalise import PACKAGE, SHORTAGE, Lookups, short_hash
@@ -370,13 +371,18 @@ def _clear_path(data: dict[str, Any], path: tuple[str, ...]) -> None:
             _clear_path(data, path[:-1])
 
 
-def order_like_schema(data: Any, node: dict[str, Any]) -> Any:
+def order_like_schema(data: Any, tree: SchemaTree, field: Field | None = None) -> Any:
     """``data`` with keys in schema order at every level (the canonical order)."""
+    field = tree.root if field is None else field
     if isinstance(data, list):
-        items = node.get("items") if isinstance(node.get("items"), dict) else {}
-        return [order_like_schema(v, items) for v in data]
+        items = tree.items(field)
+        return [order_like_schema(v, tree, items) if items else v for v in data]
     if not isinstance(data, dict):
         return data
-    props = node.get("properties", {})
+    props = field.properties()
     keys = [k for k in props if k in data] + [k for k in data if k not in props]
-    return {k: order_like_schema(data[k], props.get(k, {})) for k in keys}
+    out = {}
+    for k in keys:
+        child = tree.child(field, k)
+        out[k] = order_like_schema(data[k], tree, child) if child else data[k]
+    return out

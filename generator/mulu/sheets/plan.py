@@ -39,7 +39,7 @@ from mulu.core.loading import Document
 from mulu.core.problems import Problem
 from mulu.core.registry import Registry
 from mulu.core.rules import Context
-from mulu.core.schema_tree import SchemaTree, load_tree_for
+from mulu.core.schemas import SchemaTree, load_tree_for
 from mulu.core.validation import record_problems
 from mulu.errors import MuluError
 from mulu.sheets import columns as C
@@ -267,7 +267,7 @@ def _classify(plan: Plan, registry: Registry, table: Table, assembler: Assembler
                                     table.id_header))
             continue
         existing = existing_record.data if existing_record else None
-        data = order_like_schema(assembler.build(draft, existing), schema.validator.schema)
+        data = order_like_schema(assembler.build(draft, existing), schema.tree)
         file = f"registry/{table.kind}/{draft.id}.yml"
         problems = record_problems(table.kind, Document(file, data, {}), schema, ctx)
         if problems:
