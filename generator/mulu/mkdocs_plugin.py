@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 from datetime import UTC, datetime
@@ -44,7 +43,6 @@ from mulu.site.output import (
 from mulu.site.providers import PROVIDERS
 from mulu.site.render import Rendered, render
 
-log = logging.getLogger("mkdocs.plugins.mulu")
 # Generated pages carry no Markdown, only front matter: hide the (empty) table of contents,
 # and give the theme the page's description and whether search should index it.
 SHELL_SOURCE = f"---\ntitle: {shells.TITLE}\ndescription: {shells.DESCRIPTION}\nhide:\n  - toc\n---\n"

@@ -78,7 +78,7 @@ def _jurisdiction_of(registry: Registry, codes: list[str]):
     return find
 
 
-def records_frame(registry: Registry, kinds: list[str]) -> pd.DataFrame:
+def status_frame(registry: Registry, kinds: list[str]) -> pd.DataFrame:
     """One row per record: kind, id, region, status and jurisdiction."""
     find = _jurisdiction_of(registry, list(registry.config.jurisdictions))
     rows = [(kind, r.id, r.region, r.status, find(r.region)) for kind in kinds
@@ -151,7 +151,7 @@ def _adjustments(history: Any) -> tuple[list[AdjustmentCount] | None, str, int, 
 def compute(registry: Registry, history: Any = None) -> Stats:
     """All statistics of ``registry``; ``history`` is a :class:`mulu.history.log.History` or None."""
     kinds = registry.config.catalogue_kinds()
-    frame = records_frame(registry, kinds)
+    frame = status_frame(registry, kinds)
     codes = list(registry.config.jurisdictions)
     counts = frame.groupby(["jurisdiction", "kind"]).size() if not frame.empty else pd.Series(dtype=int)
     used = [c for c in codes] + ([OTHER] if (frame["jurisdiction"] == OTHER).any() else [])

@@ -309,7 +309,7 @@ def _layout_findings(original: str, result: str, explained: set[int]) -> list[Fi
 
 # ----------------------------------------------------------------------------- entry point
 
-def format_text(text: str, file: str, tree: SchemaTree) -> Formatted:
+def format_record(text: str, file: str, tree: SchemaTree) -> Formatted:
     """Canonical form of ``text`` (the file ``file``, governed by ``tree``)."""
     doc, problems = parse_text(text, file)
     if doc is None:

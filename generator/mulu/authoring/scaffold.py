@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mulu.authoring.formatting import format_text
+from mulu.authoring.formatting import format_record
 from mulu.core import creditcode
 from mulu.core.kinds import KIND_BY_NAME, KINDS, Kind
 from mulu.core.schemas import Field, SchemaTree, load_tree_for
@@ -167,7 +167,7 @@ def template(tree: SchemaTree, kind: Kind, known: Known, schema_name: str) -> st
     ]
     writer.mapping(tree.root, 0, (), False)
     text = "\n".join(writer.lines) + "\n"
-    formatted = format_text(text, f"registry/{kind.name}/{known.id}.yml", tree)
+    formatted = format_record(text, f"registry/{kind.name}/{known.id}.yml", tree)
     return formatted.text if formatted.text is not None else text
 
 

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from mulu.authoring.formatting import Finding, format_text, unified_diff
+from mulu.authoring.formatting import Finding, format_record, unified_diff
 from mulu.cli import resolve_root
 from mulu.core.kinds import KINDS
 from mulu.core.loading import MAX_BYTES, decode
@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
             unformattable.append(Problem(rel, None, None, "", "文件过大（上限 1024 KiB），没有整理。", "file.size"))
             continue
         text, problems = decode(raw, rel)
-        result = format_text(text, rel, trees[schema]) if text is not None else None
+        result = format_record(text, rel, trees[schema]) if text is not None else None
         if result is None or result.text is None:
             unformattable += problems if result is None else result.problems
             continue

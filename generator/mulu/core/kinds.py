@@ -41,7 +41,7 @@ STATUSES: tuple[str, ...] = ("在册", "暂停", "已移出")
 
 
 @dataclass(frozen=True)
-class Reference:
+class RecordRef:
     """``field`` of a record names record ``target_id`` of kind ``target_kind``."""
 
     field: FieldPath
@@ -49,19 +49,19 @@ class Reference:
     target_id: str
 
 
-def references(kind: str, data: dict[str, Any]) -> Iterator[Reference]:
+def references(kind: str, data: dict[str, Any]) -> Iterator[RecordRef]:
     """Every reference a record makes to another record, with the field that makes it."""
     for path in (("listed", "notice"), ("status_change", "notice")):
         target = get_path(data, path)
         if isinstance(target, str):
-            yield Reference(path, "notices", target)
+            yield RecordRef(path, "notices", target)
     if kind == "programmes" and isinstance(data.get("spec"), str):
-        yield Reference(("spec",), "specs", data["spec"])
+        yield RecordRef(("spec",), "specs", data["spec"])
     unit_field = KIND_BY_NAME[kind].unit_field
     if unit_field:
         target = get_path(data, (unit_field, "institution"))
         if isinstance(target, str):
-            yield Reference((unit_field, "institution"), "institutions", target)
+            yield RecordRef((unit_field, "institution"), "institutions", target)
 
 
 def occupation_uses(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath, str, list[str]]]:

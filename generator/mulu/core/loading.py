@@ -222,11 +222,6 @@ def load_file(path: Path, file: str) -> tuple[Document | None, list[Problem]]:
 _ID_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-def record_id_from_filename(path: Path) -> str:
-    """A record's id is its file name without ``.yml``."""
-    return path.name[: -len(".yml")] if path.name.endswith(".yml") else path.stem
-
-
 REFERENCE_FILES = ("regions", "occupations", "levels")
 
 

@@ -43,7 +43,7 @@ class FieldChange:
     @property
     def field(self) -> str:
         """Machine-readable field name, e.g. ``levels[四级].subsidy``."""
-        return field_name(self.path)
+        return keyed_path_name(self.path)
 
     def to_json(self) -> dict[str, Any]:
         return {"path": list(self.path), "old": self.old, "new": self.new}
@@ -108,8 +108,12 @@ class FileChange:
 
 # -- reading field paths -------------------------------------------------------------------
 
-def field_name(path: Iterable[str]) -> str:
-    """``("levels", "[四级]", "subsidy")`` -> ``levels[四级].subsidy``."""
+def keyed_path_name(path: Iterable[str]) -> str:
+    """``("levels", "[四级]", "subsidy")`` -> ``levels[四级].subsidy``.
+
+    History names list items by their key (the level, the occupation), not by position,
+    so a change stays readable when items are reordered; positions in a file are named by
+    :func:`mulu.core.loading.field_name` (``levels[0].subsidy``) instead."""
     out = ""
     for part in path:
         out += part if part.startswith("[") or not out else "." + part

@@ -98,7 +98,6 @@ class Assembler:
         self._failed: int | None = None
         self._index: dict[tuple[Any, ...], str] | None = None
         self._prefixes: dict[str | None, str] = {}
-        self._row_ids: dict[int, str] = {}
 
     # -- ids --------------------------------------------------------------------------------
     def _prefix(self, region: str | None) -> str:

@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from mulu.authoring.formatting import format_text
+from mulu.authoring.formatting import format_record
 from mulu.core.kinds import KIND_BY_NAME
 from mulu.core.loading import Document
 from mulu.core.problems import Problem
@@ -66,7 +66,7 @@ from mulu.sheets.rows import Note, RowReader
 # ---- 5. plan, write, check --------------------------------------------------------------------
 
 @dataclass
-class Change:
+class PlannedRecord:
     """A record the import creates or changes."""
 
     id: str
@@ -84,14 +84,14 @@ class Plan:
     kind: str
     grid: Grid
     layout: Layout
-    created: list[Change] = field(default_factory=list)
-    changed: list[Change] = field(default_factory=list)
-    unchanged: list[Change] = field(default_factory=list)
+    created: list[PlannedRecord] = field(default_factory=list)
+    changed: list[PlannedRecord] = field(default_factory=list)
+    unchanged: list[PlannedRecord] = field(default_factory=list)
     errors: list[Note] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     data_rows: int = 0
 
-    def to_write(self, update: bool) -> list[Change]:
+    def to_write(self, update: bool) -> list[PlannedRecord]:
         return self.created + (self.changed if update else [])
 
 
@@ -277,7 +277,7 @@ def _classify(plan: Plan, registry: Registry, table: Table, assembler: Assembler
             plan.errors += [Note(row, f"与第 {notes[0].row} 行同属一条记录（编号 {draft.id}），那一行有问题，所以这一行也没有导入。")
                             for row in rest]
             continue
-        change = Change(draft.id, file, str(data.get("name", draft.id)), draft.rows, data)
+        change = PlannedRecord(draft.id, file, str(data.get("name", draft.id)), draft.rows, data)
         if existing is None:
             plan.created.append(change)
         elif existing == data:
@@ -305,8 +305,8 @@ def record_yaml(tree: SchemaTree, kind: str, data: dict[str, Any]) -> str:
     text = f"# yaml-language-server: $schema=../../schemas/{schema_name}\n" + \
         yaml.dump(data, Dumper=_RecordDumper, allow_unicode=True, sort_keys=False, width=1000,
                   default_flow_style=False)
-    formatted = format_text(text, f"registry/{kind}/{data['id']}.yml", tree)
-    # format_text re-reads its result and refuses anything that would read back differently.
+    formatted = format_record(text, f"registry/{kind}/{data['id']}.yml", tree)
+    # format_record re-reads its result and refuses anything that would read back differently.
     return formatted.text if formatted.text is not None else text
 
 

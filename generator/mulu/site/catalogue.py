@@ -25,7 +25,7 @@ DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON"))
 
 
 @dataclass(frozen=True)
-class Column:
+class CatalogueColumn:
     """A column of a catalogue table beyond name, region and status."""
 
     label: str
@@ -70,20 +70,20 @@ def _field(*keys: str) -> Callable[[Record, Registry], Any]:
     return lambda record, registry: get_path(record.data, keys)
 
 
-COLUMNS: dict[str, tuple[Column, ...]] = {
-    "programmes": (Column("职业（工种）", _programme_occupation), Column("等级", _levels_text),
-                   Column("最高补贴（元）", _subsidy, numeric=True), Column("培训类别", _field("category"))),
-    "institutions": (Column("统一社会信用代码", lambda r, g: r.id), Column("机构类型", _field("type")),
-                     Column("培训职业", _occupations)),
-    "assessors": (Column("统一社会信用代码", lambda r, g: r.id), Column("机构类型", _field("type")),
-                  Column("认定职业", _occupations)),
-    "bases": (Column("类别", _field("category")), Column("级别", _field("level")),
-              Column("运营单位", _field("operator", "name"))),
-    "studios": (Column("领办人", _field("master", "name")), Column("职业", _occupations),
-                Column("级别", _field("level")), Column("依托单位", _field("host", "name"))),
-    "specs": (Column("规范编号", _field("number")), Column("相关职业", _occupations)),
-    "notices": (Column("文号", _field("number")), Column("发文日期", _field("date")),
-                Column("发文机关", _field("issuer"))),
+COLUMNS: dict[str, tuple[CatalogueColumn, ...]] = {
+    "programmes": (CatalogueColumn("职业（工种）", _programme_occupation), CatalogueColumn("等级", _levels_text),
+                   CatalogueColumn("最高补贴（元）", _subsidy, numeric=True), CatalogueColumn("培训类别", _field("category"))),
+    "institutions": (CatalogueColumn("统一社会信用代码", lambda r, g: r.id), CatalogueColumn("机构类型", _field("type")),
+                     CatalogueColumn("培训职业", _occupations)),
+    "assessors": (CatalogueColumn("统一社会信用代码", lambda r, g: r.id), CatalogueColumn("机构类型", _field("type")),
+                  CatalogueColumn("认定职业", _occupations)),
+    "bases": (CatalogueColumn("类别", _field("category")), CatalogueColumn("级别", _field("level")),
+              CatalogueColumn("运营单位", _field("operator", "name"))),
+    "studios": (CatalogueColumn("领办人", _field("master", "name")), CatalogueColumn("职业", _occupations),
+                CatalogueColumn("级别", _field("level")), CatalogueColumn("依托单位", _field("host", "name"))),
+    "specs": (CatalogueColumn("规范编号", _field("number")), CatalogueColumn("相关职业", _occupations)),
+    "notices": (CatalogueColumn("文号", _field("number")), CatalogueColumn("发文日期", _field("date")),
+                CatalogueColumn("发文机关", _field("issuer"))),
 }
 
 

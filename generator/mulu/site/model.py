@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from mulu.core.registry import Record, Registry
 
@@ -68,12 +68,6 @@ def relative(from_path: str, to_path: str) -> str:
     if (to_path.endswith("/") or not to_path) and not rel.endswith("/"):
         rel += "/"
     return "./" if rel in (".", "./") else rel
-
-
-class Provider(Protocol):
-    """A function contributing pages and data files to the site."""
-
-    def __call__(self, registry: Registry, ctx: SiteContext) -> Iterable[Page | DataFile]: ...
 
 
 ProviderFn = Callable[[Registry, SiteContext], Iterable[Page | DataFile]]
