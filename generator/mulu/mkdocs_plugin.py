@@ -81,6 +81,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
 
     def __init__(self) -> None:
         self._preloaded: tuple[Opened, SiteContext] | None = None
+        self._saved_epoch: str | None = None
         self.rendered: Rendered | None = None
         self.ctx: SiteContext | None = None
         self.root: Path | None = None
@@ -89,10 +90,12 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         self.shell_html: dict[str, str] = {}
         self.description = ""
 
-    def preload(self, opened: Opened, ctx: SiteContext) -> None:
-        """Use an already opened (and validated) project instead of opening it again
-        (``mulu build`` validates before it starts MkDocs)."""
+    def prepare(self, opened: Opened, ctx: SiteContext, *, search: bool = True) -> None:
+        """Use an already opened (and validated) project for the next build instead of
+        opening it again (``mulu build`` validates before it starts MkDocs); ``search``
+        False skips the Pagefind index for this build."""
         self._preloaded = (opened, ctx)
+        self.config.search = self.config.search and search
 
     # -- configuration: open, validate, render ---------------------------------------------
     def _root(self, config: MkDocsConfig) -> Path:
@@ -117,8 +120,9 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         registry = opened.registry
         self.root = opened.root
         self.ctx = ctx or build_context(registry, opened.root)
-        # Sitemap dates (MkDocs reads SOURCE_DATE_EPOCH) must come from the data, not the clock.
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(self.ctx.extras.get("epoch", 0)))
+        # Sitemap dates (MkDocs reads SOURCE_DATE_EPOCH) must come from the data, not the
+        # clock. Set for this build only: a later rebuild under `mkdocs serve` gets its own.
+        self._set_epoch(str(self.ctx.extras.get("epoch", 0)))
         config.site_name = safe_title(registry.config.title or config.site_name)
         config.extra["mulu_generated_at"] = self.ctx.generated_at  # shown in the footer
         self.description = registry.config.description
@@ -196,6 +200,24 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
                 index_search(site_dir)
             except SiteError as err:
                 raise PluginError(f"生成搜索索引（Pagefind）失败：\n{err}") from err
+        self._restore_epoch()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._restore_epoch()
+
+    def _set_epoch(self, epoch: str) -> None:
+        if self._saved_epoch is None:
+            self._saved_epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+
+    def _restore_epoch(self) -> None:
+        if self._saved_epoch is None:
+            return
+        if self._saved_epoch:
+            os.environ["SOURCE_DATE_EPOCH"] = self._saved_epoch
+        else:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        self._saved_epoch = None
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.root is not None:
