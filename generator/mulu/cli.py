@@ -10,11 +10,9 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from types import ModuleType
 
 from mulu.errors import MuluError
-from mulu.project import find_root
 
 # Subcommand name -> module under mulu.commands (imported only when used, so
 # `mulu validate` does not pay for pandas or mkdocs).
@@ -35,11 +33,6 @@ COMMANDS: dict[str, str] = {
 
 def _command_modules() -> dict[str, ModuleType]:
     return {name: importlib.import_module(f"mulu.commands.{module}") for name, module in COMMANDS.items()}
-
-
-def resolve_root(value: str | None) -> Path:
-    """The project root from ``--root`` or the current directory (searching upwards)."""
-    return find_root(Path(value) if value else Path.cwd())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

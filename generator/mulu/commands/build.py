@@ -11,10 +11,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from mulu.cli import resolve_root
 from mulu.core.problems import format_text
 from mulu.errors import MuluError
-from mulu.project import Opened, open_project
+from mulu.project import Opened, open_project, resolve_root
 
 HELP = "校验目录数据并构建公开网站（默认输出到 site/）；有问题时不发布，原有网站保持不变。"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from mulu.authoring.owners import Outcome, check
-from mulu.cli import resolve_root
 from mulu.core.problems import Problem, Summary, add_format_argument, report
 from mulu.errors import MuluError
+from mulu.project import resolve_root
 
 HELP = "检查修改权限：机构只能修改自己维护的记录；新增记录和 registry/ 以外的修改需要审核人。"
 

@@ -9,12 +9,12 @@ import tempfile
 from pathlib import Path
 
 from mulu.authoring.formatting import Finding, format_record, unified_diff
-from mulu.cli import resolve_root
 from mulu.core.kinds import KINDS
 from mulu.core.loading import MAX_BYTES, decode
 from mulu.core.problems import Problem, Summary, add_format_argument, report
 from mulu.core.schemas import SchemaTree, load_tree_for, schema_for
 from mulu.errors import MuluError
+from mulu.project import resolve_root
 
 HELP = "整理记录文件的格式（字段顺序、引号、缩进），保留注释；--check 只检查、不修改。"
 

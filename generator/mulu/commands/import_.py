@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from mulu.cli import resolve_root
 from mulu.core.kinds import KIND_BY_NAME, KINDS
 from mulu.core.problems import format_text
 from mulu.errors import MuluError
+from mulu.project import resolve_root
 
 HELP = "把部门现有的 Excel/CSV 目录表导入为记录文件（先用 --dry-run 看会新建和修改什么）。"
 

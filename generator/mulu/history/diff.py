@@ -185,7 +185,7 @@ def parse_record(raw: bytes | None, file: str) -> dict[str, Any] | None:
     return doc.data if doc is not None and isinstance(doc.data, dict) else None
 
 
-def _text(value: Any) -> str:
+def _as_text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
@@ -209,23 +209,23 @@ def _added(kind: str, path: str, data: dict[str, Any] | None) -> list[RecordChan
     suspended or withdrawn (an import of older decisions) also gets that status change,
     under the notice its ``status_change`` names."""
     rid = record_id(path)
-    name = _text(get_path(data, ("name",))) or rid
-    listing = _text(get_path(data, ("listed", "notice")))
+    name = _as_text(get_path(data, ("name",))) or rid
+    listing = _as_text(get_path(data, ("listed", "notice")))
     added = RecordChange(kind, rid, name, "added",
-                         date=_text(get_path(data, ("listed", "date"))) or _text(get_path(data, ("date",))),
+                         date=_as_text(get_path(data, ("listed", "date"))) or _as_text(get_path(data, ("date",))),
                          refs=[listing] if listing else [], file=path)
     action = STATUS_ACTIONS.get(_status(data))
-    notice = _text(get_path(data, ("status_change", "notice")))
+    notice = _as_text(get_path(data, ("status_change", "notice")))
     if action in (None, "reinstated") or not notice:
         return [added]
     return [added, RecordChange(kind, rid, name, action, [FieldChange(("status",), "在册", _status(data))],
-                                reason=_text(get_path(data, ("status_change", "reason"))),
-                                date=_text(get_path(data, ("status_change", "date"))), refs=[notice], file=path)]
+                                reason=_as_text(get_path(data, ("status_change", "reason"))),
+                                date=_as_text(get_path(data, ("status_change", "date"))), refs=[notice], file=path)]
 
 
 def _removed(kind: str, path: str, data: dict[str, Any] | None) -> RecordChange:
     rid = record_id(path)
-    return RecordChange(kind, rid, _text(get_path(data, ("name",))) or rid, "removed", file=path)
+    return RecordChange(kind, rid, _as_text(get_path(data, ("name",))) or rid, "removed", file=path)
 
 
 def record_changes(change: FileChange) -> list[RecordChange]:
@@ -253,10 +253,10 @@ def record_changes(change: FileChange) -> list[RecordChange]:
         ("renamed" if renamed else "changed")
     status_action = action in ("suspended", "withdrawn", "reinstated")
     return [RecordChange(
-        kind, rid, _text(get_path(new, ("name",))) or rid, action, fields,  # type: ignore[arg-type]
+        kind, rid, _as_text(get_path(new, ("name",))) or rid, action, fields,  # type: ignore[arg-type]
         old_id=record_id(change.old_path) if renamed else "",
-        reason=_text(get_path(new, ("status_change", "reason"))) if status_action else "",
-        date=_text(get_path(new, ("status_change", "date"))) if status_action else "",
+        reason=_as_text(get_path(new, ("status_change", "reason"))) if status_action else "",
+        date=_as_text(get_path(new, ("status_change", "date"))) if status_action else "",
         refs=new_references(old, new), file=change.new_path)]
 
 

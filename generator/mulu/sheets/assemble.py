@@ -58,7 +58,7 @@ class Options:
     id_prefix: str | None = None
 
 
-def _item_identity(kind: str, item: dict[str, Any]) -> Any:
+def item_identity(kind: str, item: dict[str, Any]) -> Any:
     if kind == "programmes":
         return item.get("level")
     if kind in CREDIT_CODE_KINDS:
@@ -68,7 +68,7 @@ def _item_identity(kind: str, item: dict[str, Any]) -> Any:
     return id(item)
 
 
-def _describe(value: Any) -> str:
+def describe_value(value: Any) -> str:
     if isinstance(value, list):
         return C.LIST_SEPARATOR.join(map(str, value))
     if isinstance(value, bool):
@@ -78,7 +78,7 @@ def _describe(value: Any) -> str:
 
 def _same(a: Any, b: Any) -> bool:
     """Equal as a reader sees it: （） and (), full- and half-width, spaces do not count."""
-    return a == b or (a is not None and b is not None and normal_key(_describe(a)) == normal_key(_describe(b)))
+    return a == b or (a is not None and b is not None and normal_key(describe_value(a)) == normal_key(describe_value(b)))
 
 
 class Assembler:
@@ -261,7 +261,7 @@ class Assembler:
             if old is not None and value is not None and not _same(old, value):
                 header = self.header_of.get(key, key)
                 self.errors.append(Note(number, f"与第 {draft.rows[0]} 行是同一条记录（编号 {draft.id}），但“{header}”不同："
-                                        f"“{_describe(old)}”与“{_describe(value)}”。请核对后只保留一种。", header))
+                                        f"“{describe_value(old)}”与“{describe_value(value)}”。请核对后只保留一种。", header))
                 return False
         return True
 
@@ -269,8 +269,8 @@ class Assembler:
         new_items = []
         repeated: list[int] = []
         for item in row.items:
-            identity = _item_identity(self.kind, item)
-            same = next((i for i, old in enumerate(draft.items) if _item_identity(self.kind, old) == identity), None)
+            identity = item_identity(self.kind, item)
+            same = next((i for i, old in enumerate(draft.items) if item_identity(self.kind, old) == identity), None)
             if same is None:
                 new_items.append(item)
                 continue
@@ -315,8 +315,8 @@ class Assembler:
     def _items(self, draft: Draft, old_items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         items = []
         for item in draft.items:
-            identity = _item_identity(self.kind, item)
-            old = next((o for o in old_items if isinstance(o, dict) and _item_identity(self.kind, o) == identity), {})
+            identity = item_identity(self.kind, item)
+            old = next((o for o in old_items if isinstance(o, dict) and item_identity(self.kind, o) == identity), {})
             merged = {**old, **item}
             items.append(merged)
         return items

@@ -47,8 +47,8 @@ from mulu.sheets.assemble import (
     Assembler,
     Draft,
     Options,
-    _describe,
-    _item_identity,
+    describe_value,
+    item_identity,
     order_like_schema,
 )
 from mulu.sheets.columns import Column, Table, normal_key
@@ -57,7 +57,7 @@ from mulu.sheets.read import (
     Grid,
     Layout,
     Mapping,
-    _column_letter,
+    column_letter,
     find_layout,
     read_grid,
 )
@@ -189,12 +189,12 @@ def _fields(table: Table, data: dict[str, Any], lookups: Lookups, item: bool) ->
         column = Column(col.header, col.path[1:], col.type) if item else col
         value = cell_value(column, data, lookups.reference)
         if value is not None:
-            out[col.header] = _describe(value)
+            out[col.header] = describe_value(value)
     return out
 
 
 def _item_tag(kind: str, item: dict[str, Any], lookups: Lookups) -> str:
-    identity = _item_identity(kind, item)
+    identity = item_identity(kind, item)
     if isinstance(identity, tuple):
         occ = lookups.reference.occupations.get(str(identity[0]))
         return "".join(filter(None, [occ.name if occ else str(identity[0]), f"（{identity[1]}）" if identity[1] else ""]))
@@ -372,10 +372,10 @@ def report(plan: Plan, update: bool, dry_run: bool) -> list[str]:
         levels = list(dict.fromkeys(s.level for s in layout.slots if s.level))
         lines.append(f"  宽表：每个等级一组列（{'、'.join(levels)}），已按等级拆成多行。")
     for slot in layout.unknown:
-        lines.append(f"  未识别的列“{slot.header}”（第 {_column_letter(slot.index)} 列）已忽略；"
+        lines.append(f"  未识别的列“{slot.header}”（第 {column_letter(slot.index)} 列）已忽略；"
                      "如需导入，请在映射文件 columns 中写明它对应的标准列名。")
     for slot in layout.duplicates:
-        lines.append(f"  列“{slot.header}”（第 {_column_letter(slot.index)} 列）与前面的列重复，已忽略。")
+        lines.append(f"  列“{slot.header}”（第 {column_letter(slot.index)} 列）与前面的列重复，已忽略。")
     verb = "将" if dry_run else "已"
     if plan.created:
         lines.append(f"{verb}新建 {len(plan.created)} 条记录：")

@@ -172,11 +172,11 @@ class Layout:
         return any(s.level for s in self.slots)
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
     return get_column_letter(index + 1)
 
@@ -238,7 +238,7 @@ def _layout_at(grid: Grid, r: int, reader: _HeaderReader) -> Layout:
     above = grid.rows[r - 1][1] if r > 0 else []
     slots: list[Slot] = []
     for i, cell in enumerate(cells):
-        bottom, top = _text(cell), _text(above[i]) if i < len(above) else ""
+        bottom, top = cell_text(cell), cell_text(above[i]) if i < len(above) else ""
         slot = reader.pair(top, bottom) if top != bottom else None
         slot = slot or reader.single(bottom) or Slot(-1, bottom)
         slots.append(Slot(i, slot.header, slot.column, slot.level))

@@ -22,7 +22,7 @@ from mulu.sheets.normalise import (
     marker,
     strip_flags,
 )
-from mulu.sheets.read import Grid, Layout, Slot, _text
+from mulu.sheets.read import Grid, Layout, Slot, cell_text
 
 _SEVERAL = re.compile(r"[、,，;；\n]+")
 _NOTE_ROW = re.compile(r"^\s*(注|备注|说明|合计|总计|小计|填表|制表|附注)")
@@ -70,7 +70,7 @@ class RowReader:
         self._above: dict[int, Any] = {}
 
     def _is_header_repeat(self, cells: list[Any]) -> bool:
-        texts = [normal_key(_text(c)) for c in cells if _text(c)]
+        texts = [normal_key(cell_text(c)) for c in cells if cell_text(c)]
         return len(texts) >= 2 and sum(t in self.headers for t in texts) >= len(texts) * 0.8
 
     def rows(self, grid: Grid) -> Iterator[Row]:
@@ -79,7 +79,7 @@ class RowReader:
         for number, cells in grid.rows:
             if number <= self.layout.header_row:
                 continue
-            texts = [_text(c) for c in cells if _text(c)]
+            texts = [cell_text(c) for c in cells if cell_text(c)]
             if not texts:
                 continue
             # A footnote (often merged across the whole width) or the header repeated on a new page.
