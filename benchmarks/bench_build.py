@@ -72,7 +72,7 @@ def page_weight(site: Path, page: Path) -> tuple[int, int]:
 
 
 class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

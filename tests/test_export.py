@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
 from mulu.core.kinds import KINDS
 from mulu.project import open_project
 from mulu.sheets import columns, tables

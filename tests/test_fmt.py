@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+
+from helpers.records import NOTICE
 from mulu.core.kinds import KINDS
 from mulu.core.loading import parse_text
-from helpers.records import NOTICE
 
 CODE = "121200004013590816"  # passes the GB 32100-2015 check (REFERENCE.md test vector)
 

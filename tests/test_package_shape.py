@@ -79,3 +79,15 @@ def test_every_subpackage_says_what_it_offers() -> None:
     for init in PACKAGE.glob("*/__init__.py"):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc and len(doc) > 40, f"{init.relative_to(PACKAGE)} 缺少说明"
+
+
+def test_no_test_module_imports_another() -> None:
+    tests = Path(__file__).resolve().parent
+    found = []
+    for path in sorted(tests.rglob("test_*.py")) + [tests / "conftest.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            found += [f"{path.relative_to(tests)}:{node.lineno} {n}" for n in names
+                      if n.split(".")[0].startswith("test_") or n == "conftest"]
+    assert not found, "测试模块互相导入（共享的内容请放进 tests/helpers/）：\n" + "\n".join(found)

@@ -41,9 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--root", help="项目目录（含 registry/ 和 schemas/）；默认从当前目录向上查找。")
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for name, module in _command_modules().items():
-        p = sub.add_parser(name, help=module.HELP, description=module.HELP)  # type: ignore[attr-defined]
-        module.add_arguments(p)  # type: ignore[attr-defined]
-        p.set_defaults(_run=module.run)  # type: ignore[attr-defined]
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()

@@ -7,6 +7,7 @@ terminal (``mulu stats``) and the site's statistics page only present these valu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,7 +73,7 @@ class Stats:
     totals: dict[str, int] = field(default_factory=dict)
 
 
-def _jurisdiction_of(registry: Registry, codes: list[str]):
+def _jurisdiction_of(registry: Registry, codes: list[str]) -> Callable[[str], str]:
     def find(region: str) -> str:
         return next((j for j in codes if region and registry.reference.in_region(region, j)), OTHER)
     return find

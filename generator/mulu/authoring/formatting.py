@@ -180,8 +180,8 @@ def _plain_ok(text: str, in_flow: bool) -> bool:
         return False
     # YAML 1.1 (the registry's loader) reads yes/no/on/off, numbers and dates as non-text;
     # ruamel.yaml writes YAML 1.2 and quotes what 1.2 would misread (e.g. 0o17).
-    return (_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR
-            and _RUAMEL_RESOLVER.resolve(RuamelScalarNode, text, (True, False)) == _STR)
+    return bool(_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR
+                and _RUAMEL_RESOLVER.resolve(RuamelScalarNode, text, (True, False)) == _STR)
 
 
 def _as_date(text: str) -> dt.date | None:

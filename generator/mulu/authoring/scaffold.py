@@ -143,7 +143,8 @@ class _Writer:
         return list(self.known.maintainers) if path == ("maintainers",) else []
 
     def placeholder(self, field: Field, path: tuple[str, ...]) -> Any:
-        given = {("id",): self.known.id, ("name",): self.known.name, ("region",): self.known.region}
+        given: dict[tuple[str, ...], str | None] = {("id",): self.known.id, ("name",): self.known.name,
+                                                    ("region",): self.known.region}
         if given.get(path):
             return given[path]
         if path == ("status",):

@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         pending += 1
         if args.check:
             findings += _problems(rel, result.findings)
-            if args.diff:
+            if args.diff and text is not None:
                 diffs.append(unified_diff(text, result.text, rel))
         else:
             _write(path, result.text)

@@ -69,7 +69,7 @@ def occupation_uses(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath
     if kind == "programmes":
         code = get_path(data, ("occupation", "code"))
         if isinstance(code, str):
-            levels = [lv.get("level") for lv in data.get("levels") or [] if isinstance(lv, dict) and lv.get("level")]
+            levels = [str(lv["level"]) for lv in data.get("levels") or [] if isinstance(lv, dict) and lv.get("level")]
             yield ("occupation", "code"), code, levels
     elif kind in CREDIT_CODE_KINDS:
         field = "offerings" if kind == "institutions" else "scope"

@@ -21,7 +21,7 @@ from mulu.core.problems import Problem
 try:  # The C loader is ~10x faster; fall back so a pure-Python PyYAML still works.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 40

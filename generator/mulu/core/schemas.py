@@ -222,7 +222,7 @@ def _message(schema: Schema, err: ValidationError, path: FieldPath) -> tuple[Fie
             hint = "代码、编号等数字形式的文本请加英文引号，例如 \"230100\"。"
         elif "integer" in names and isinstance(value, str):
             hint = "只写数字，不要带单位、逗号或引号，例如 1200。"
-        return path, f"“{label}”应为{'或'.join(_TYPE_NAMES.get(n, n) for n in names)}，现在是 {_describe(value)}。{hint}"
+        return path, f"“{label}”应为{'或'.join(_TYPE_NAMES.get(str(n), str(n)) for n in names)}，现在是 {_describe(value)}。{hint}"
     if v == "enum":
         return path, f"“{label}”只能是以下之一：{'、'.join(map(str, expected))}；现在是 {_describe(value)}。"
     if v in ("pattern", "format"):

@@ -154,11 +154,13 @@ def diff_values(old: Any, new: Any, path: Path_ = ()) -> list[FieldChange]:
     if old == new and type(old) is type(new):
         return []
     if isinstance(old, (dict, type(None))) and isinstance(new, (dict, type(None))) and (old or new):
-        o, n = old or {}, new or {}
-        keys = list(n) + [k for k in o if k not in n]
-        return [c for k in keys for c in diff_values(o.get(k), n.get(k), path + (str(k),))]
+        om: dict[Any, Any] = old or {}
+        nm: dict[Any, Any] = new or {}
+        keys = list(nm) + [k for k in om if k not in nm]
+        return [c for k in keys for c in diff_values(om.get(k), nm.get(k), path + (str(k),))]
     if isinstance(old, (list, type(None))) and isinstance(new, (list, type(None))):
-        o, n = old or [], new or []
+        o: list[Any] = old or []
+        n: list[Any] = new or []
         key = _list_key(o, n)
         if key is not None:
             by_old = {x[key]: x for x in o}

@@ -153,7 +153,15 @@ class Slot:
 
     @property
     def label(self) -> str:
+        """The column's name as the person who made the sheet sees it."""
         return f"{self.level}·{self.column.header}" if self.level and self.column else self.header
+
+    @property
+    def bound(self) -> Column:
+        """The column of a slot that holds one (the row reader keeps only those)."""
+        if self.column is None:
+            raise ValueError(f"表格第 {self.index + 1} 列没有对应的字段")
+        return self.column
 
 
 @dataclass(frozen=True)
@@ -178,7 +186,7 @@ def cell_text(value: Any) -> str:
 
 def column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
-    return get_column_letter(index + 1)
+    return str(get_column_letter(index + 1))
 
 
 class _HeaderReader:
@@ -265,7 +273,7 @@ def find_layout(grid: Grid, table: Table, lookups: Lookups, mapping: Mapping) ->
     """The header row (the one among the first rows recognising the most columns) and the
     meaning of every column."""
     reader = _HeaderReader(table, lookups, mapping)
-    candidates = range(min(len(grid.rows), MAX_HEADER_SCAN))
+    candidates: list[int] = list(range(min(len(grid.rows), MAX_HEADER_SCAN)))
     if mapping.header_row is not None:
         candidates = [i for i, (n, _) in enumerate(grid.rows) if n == mapping.header_row]
         if not candidates:

@@ -117,7 +117,7 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
     # Built cell by cell: DataFrame.map would re-infer dtypes and turn 20 into 20.0.
     safe = pd.DataFrame([[_guard(v) for v in row] for row in frame.itertuples(index=False)],
                         columns=frame.columns, dtype=object)
-    text = safe.to_csv(index=False, lineterminator="\r\n")
+    text = str(safe.to_csv(index=False, lineterminator="\r\n"))
     return ("\ufeff" + text).encode("utf-8")
 
 

@@ -51,8 +51,8 @@ def _programme_occupation(record: Record, registry: Registry) -> str:
 
 def _subsidy(record: Record, registry: Registry) -> int | None:
     values = [lv.get("subsidy") for lv in record.data.get("levels") or [] if isinstance(lv, dict)]
-    values = [v for v in values if isinstance(v, int)]
-    return max(values) if values else None
+    amounts = [v for v in values if isinstance(v, int)]
+    return max(amounts) if amounts else None
 
 
 def _levels_text(record: Record, registry: Registry) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from mulu.core.kinds import CREDIT_CODE_KINDS
 from mulu.core.registry import Registry
@@ -13,7 +14,7 @@ from mulu.site.records import catalogue_title, notice_label
 from mulu.site.values import region_text
 
 
-def check_index(registry: Registry, ctx: SiteContext) -> dict:
+def check_index(registry: Registry, ctx: SiteContext) -> dict[str, Any]:
     """``entries``: ``[credit code, name, status, kind, region, date, notice, reason]``."""
     entries = []
     for kind in CREDIT_CODE_KINDS:

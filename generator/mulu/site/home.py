@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from mulu.core.registry import Record, Registry
@@ -34,8 +35,7 @@ def catalogue_table(registry: Registry, counts: Counts, here: str) -> str:
     """Counts per catalogue and status."""
     rows = []
     for kind in registry.config.catalogue_kinds():
-        c = counts.kinds.get(kind)
-        c = c if c is not None else {}
+        c = counts.kinds.get(kind) or Counter()
         rows.append([link(relative(here, f"{kind}/"), catalogue_title(registry, kind)),
                      *[str(c.get(s, 0)) for s in ("在册", "暂停", "已移出")], str(sum(c.values()))])
     return table(["目录", "在册", "暂停", "已移出", "合计"], rows, caption="各类目录的记录数")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mulu.core.kinds import CREDIT_CODE_KINDS, KIND_BY_NAME, UNIT_KINDS, credit_codes
+from mulu.core.loading import FieldPath
 from mulu.core.registry import Record, Registry
 
 
@@ -34,7 +35,7 @@ class Relations:
                     if path[0] == unit_kind.unit_field:
                         self.units.setdefault(code, []).append(record)
 
-    def _label(self, kind: str, path: tuple) -> str:
+    def _label(self, kind: str, path: FieldPath) -> str:
         return self.registry.schema_for(kind).label(path)
 
     def of(self, record: Record) -> list[Related]:
