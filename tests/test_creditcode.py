@@ -1,4 +1,4 @@
-"""The GB 32100-2015 check character, against public test vectors from REFERENCE.md."""
+"""The GB 32100-2015 check character, against public test vectors listed in docs/dev/domain.md."""
 
 import pytest
 

@@ -3,7 +3,7 @@
 The sheets are built here, cell by cell, with the quirks of published catalogues: a title
 row merged across the top, category and occupation cells merged down over their levels,
 初级工 next to 五级, "1,200元", （） next to (), the markers —— / * ▲, footnotes, a row
-repeated, a credit code with a wrong check character. Figures follow REFERENCE.md
+repeated, a credit code with a wrong check character. Figures follow docs/dev/domain.md
 (Jiujiang 2023: 1200 / 1500 / 2000 / 4000 / 5000 元; Qinghai: 焊工 360 课时 1000 元).
 """
 

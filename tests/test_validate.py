@@ -108,7 +108,7 @@ def test_credit_code_check_character(mulu, project: Path) -> None:
 
 def test_credit_code_exception_is_explicit(mulu, project: Path) -> None:
     seed(project)
-    pilot = "91350100M0001TGQXM"  # REFERENCE.md: a legal early Fujian pilot code that fails the check
+    pilot = "91350100M0001TGQXM"  # docs/dev/domain.md: a legal early Fujian pilot code that fails the check
     text = INSTITUTION.format(code=pilot) + "credit_code_exception:\n  reason: 早期试点代码，已核对登记证书原件。\n"
     write(project, "institutions", pilot, text)
     result = mulu("validate", "--format", "json", cwd=project)

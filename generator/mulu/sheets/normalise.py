@@ -27,7 +27,7 @@ from mulu.sheets.columns import Column, normal_key
 
 Coercer = Callable[[Any], Any]
 
-# Markers seen in published catalogues (REFERENCE.md).
+# Markers seen in published catalogues (docs/dev/domain.md).
 NO_SUCH_LEVEL = "——"      # the occupation has no such level
 NOT_SUBSIDISED = "/"      # listed but not subsidised
 PACKAGE = "*"             # a training-package project

@@ -17,7 +17,7 @@ class Page:
     ``path`` is directory-style and relative to the site root (``""`` for home,
     ``"institutions/"``, ``"institutions/52230103MJ0000001X/"``). ``html`` is the page body,
     already escaped by whoever produced it. Pages with a ``nav`` section appear in the
-    navigation under that section title; record pages have none (see REFERENCE.md: a nav
+    navigation under that section title; record pages have none (see docs/dev/site.md: a nav
     listing every record makes builds quadratic).
     """
 
