@@ -126,7 +126,7 @@ def _dump(path: Path, data: dict[str, Any]) -> None:
 def generate(source: Path, dest: Path, n: int, seed: int = 0) -> dict[str, int]:
     """Write a project with ``n`` records (plus notices) to ``dest``, copying the code lists,
     config and schemas of the project at ``source``. Returns the count per kind."""
-    from mulu.core.loading import load_file
+    from mulu.core.loading import OPTIONAL_REFERENCE_FILES, REFERENCE_FILES, load_file
     from mulu.core.reference import build_reference
 
     rng = random.Random(seed)
@@ -135,7 +135,8 @@ def generate(source: Path, dest: Path, n: int, seed: int = 0) -> dict[str, int]:
     shutil.copytree(source / "registry" / "reference", dest / "registry" / "reference", dirs_exist_ok=True)
     shutil.copy2(source / "registry" / "config.yml", dest / "registry" / "config.yml")
     docs = {name: load_file(dest / "registry" / "reference" / f"{name}.yml", name)[0]
-            for name in ("regions", "occupations", "levels")}
+            for name in REFERENCE_FILES + OPTIONAL_REFERENCE_FILES
+            if (dest / "registry" / "reference" / f"{name}.yml").is_file()}
     reference, _ = build_reference({k: v for k, v in docs.items() if v is not None})
     regions = sorted(c for c in reference.regions if c[:2] in ("23", "22", "21", "13") or c.startswith("3703"))
     start = date(2022, 1, 3)

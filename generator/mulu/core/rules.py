@@ -59,13 +59,19 @@ def occupation_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
     for path, code, levels in occupation_uses(kind, data):
         occ = ctx.reference.occupations.get(code)
         if occ is None:
-            yield path, f"职业编码 {code} 不在职业代码表中：请对照《国家职业分类大典》核对，或请审核人把它加入 registry/reference/occupations.yml。"
+            near = "、".join(f"{o.code} {o.name}" for o in ctx.reference.nearest_occupations(code))
+            hint = f"最接近的编码有：{near}。" if near else ""
+            yield path, (f"职业编码 {code} 不是《国家职业分类大典》（2022 年版）中的职业：{hint}"
+                         "请对照大典核对编码（registry/reference/occupations.yml 收录全部职业）。")
             continue
         if edition and edition != occ.edition:
             yield ("occupation", "edition"), f"职业编码 {code}（{occ.name}）在代码表中属于 {occ.edition} 年版大典，不是 {edition} 年版。"
         for level in levels:
             if level not in occ.levels:
-                yield path, f"职业“{occ.name}”（{code}）没有“{level}”这个等级，只设有：{'、'.join(occ.levels)}。"
+                note = "" if occ.levels_known else (
+                    "（该职业的等级设置尚未整理，暂按五级至一级接受；确有此等级的，请审核人写入"
+                    " registry/reference/occupation_overlay.yml）")
+                yield path, f"职业“{occ.name}”（{code}）没有“{level}”这个等级，只设有：{'、'.join(occ.levels)}{note}。"
 
 
 def reference_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:

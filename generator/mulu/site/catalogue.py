@@ -103,7 +103,19 @@ def rows_data(kind: str, registry: Registry, ctx: SiteContext) -> dict[str, Any]
             code = parent or ""
     return {"kind": kind, "generated_at": ctx.generated_at,
             "columns": [{"label": c.label, "numeric": c.numeric} for c in columns],
-            "regions": dict(sorted(regions.items())), "rows": rows}
+            "regions": dict(sorted(regions.items())), "rows": rows,
+            "occupations": occupation_search_text(registry, sorted({c for row in rows for c in row[4]}))}
+
+
+def occupation_search_text(registry: Registry, codes: list[str]) -> dict[str, str]:
+    """What the keyword filter matches for each occupation code: the code, the name and the
+    大类/中类/小类 above it (so 6-31 or 电力 finds the occupations under them)."""
+    out = {}
+    for code in codes:
+        occ = registry.reference.occupations.get(code)
+        groups = registry.reference.occupation_path(code)
+        out[code] = " ".join([code, occ.name if occ else "", *(g.name for g in groups)]).strip()
+    return out
 
 
 def _select(name: str, label: str, options: list[tuple[str, str]]) -> str:
