@@ -222,7 +222,7 @@ def load_file(path: Path, file: str) -> tuple[Document | None, list[Problem]]:
 _ID_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-REFERENCE_FILES = ("regions", "occupations", "levels")
+REFERENCE_FILES = ("regions", "occupations", "levels", "vocabularies")
 # Reference files a registry may leave out (curated additions to the lists above).
 OPTIONAL_REFERENCE_FILES = ("occupation_overlay",)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from mulu.core.loading import Document, FieldPath
 from mulu.core.problems import Problem
+from mulu.core.vocabularies import Vocabulary, build_vocabularies
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Reference:
     levels: tuple[str, ...] = ()
     level_aliases: dict[str, str] = field(default_factory=dict)
     groups: dict[str, OccupationGroup] = field(default_factory=dict)
+    vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
 
     def occupation_path(self, code: str) -> list[OccupationGroup]:
         """大类 / 中类 / 小类 above an occupation code (those the list has), top first."""
@@ -137,7 +139,11 @@ def build_reference(docs: dict[str, Document]) -> tuple[Reference, list[Problem]
                 aliases[str(alias)] = item["name"]
     occupations, groups, found = _occupations(docs, tuple(levels))
     problems += found
-    return Reference(regions, occupations, tuple(levels), aliases, groups), problems
+    vocabularies: dict[str, Vocabulary] = {}
+    if "vocabularies" in docs:
+        vocabularies, found = build_vocabularies(docs["vocabularies"])
+        problems += found
+    return Reference(regions, occupations, tuple(levels), aliases, groups, vocabularies), problems
 
 
 # Accepted for an occupation without curated levels: the five national skill levels.

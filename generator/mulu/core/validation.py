@@ -10,6 +10,7 @@ from mulu.core.problems import Problem
 from mulu.core.reference import Reference, build_reference
 from mulu.core.rules import Context, rule_problems
 from mulu.core.schemas import Schema, schema_problems
+from mulu.core.vocabularies import vocabulary_problems
 
 
 def record_id(path: str | Path) -> str:
@@ -28,7 +29,7 @@ def _id_problem(doc: Document) -> list[Problem]:
 
 def record_problems(kind: str, doc: Document, schema: Schema, ctx: Context) -> list[Problem]:
     """Every problem of one record: its schema, its id, and the domain rules."""
-    found = schema_problems(schema, doc)
+    found = schema_problems(schema, doc) + vocabulary_problems(schema, doc, ctx.reference.vocabularies)
     # A value the schema already rejects (e.g. an empty notice id) needs no second message from a rule.
     flagged = {p.field for p in found}
     return found + _id_problem(doc) + [p for p in rule_problems(kind, doc, ctx) if p.field not in flagged]

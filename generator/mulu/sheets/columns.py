@@ -148,6 +148,7 @@ _EXCEPTION = _c("信用代码校验例外原因", "credit_code_exception", "reas
 PROGRAMMES = Table("programmes", (
     *_common_head(("项目名称", "职业（工种）名称", "职业（工种）", "培训项目", "专项职业能力名称", "项目")),
     _c("培训类别", "category", type=ENUM, aliases=("类别", "项目类别", "培训类型"), carry_down=True),
+    _c("培训形式", "forms", type=LIST, aliases=("培训方式（形式）",)),
     _c("职业编码", "occupation", "code", type=OCCUPATION, aliases=("职业代码",)),
     _c("职业名称", "occupation", "code", type=OCCUPATION_NAME, source=("occupation", "code"), aliases=("职业",)),
     _c("工种", "occupation", "work_type", aliases=("工种名称",)),
@@ -226,6 +227,7 @@ STUDIOS = Table("studios", (
     _c("依托单位", "host", "name", aliases=("依托单位名称", "所在单位")),
     _c("依托单位信用代码", "host", "credit_code", type=CREDIT_CODE, aliases=("依托单位统一社会信用代码",)),
     _c("依托单位机构编号", "host", "institution"),
+    _c("工作室类型", "type", type=ENUM, aliases=("类型",)),
     _c("级别", "level", type=ENUM, aliases=("工作室级别",), carry_down=True),
     _c("批次年份", "batch_year", type=YEAR, aliases=("批次", "年份", "认定年份")),
     _c("资助资金（元）", "subsidy", type=MONEY, aliases=("资助资金", "补助资金", "资助金额")),

@@ -41,6 +41,7 @@ from mulu.core.registry import Registry
 from mulu.core.rules import Context
 from mulu.core.schemas import SchemaTree, load_tree_for
 from mulu.core.validation import record_problems
+from mulu.core.vocabularies import allowed_values
 from mulu.errors import MuluError
 from mulu.sheets import columns as C
 from mulu.sheets.assemble import (
@@ -101,7 +102,7 @@ def _lookups(registry: Registry, kind: str) -> Lookups:
     enums = {}
     for col in C.TABLES[kind].columns:
         if col.type in (C.ENUM, C.LEVEL):
-            enums[col.path] = list(schema_node(registry, kind, col.path).get("enum", []))
+            enums[col.path] = allowed_values(schema_node(registry, kind, col.path), registry.reference.vocabularies)
     jurisdictions = registry.config.jurisdictions
     return Lookups(registry.reference, jurisdictions, enums)
 

@@ -22,6 +22,7 @@ from mulu.site.model import Page, ProviderFn, SiteContext
 from mulu.site.notices import notices_index
 from mulu.site.records import RecordSection, record_pages
 from mulu.site.stats_page import stats_pages
+from mulu.site.vocabulary_page import vocabulary_pages
 
 RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_changes, record_timeline)
 
@@ -42,4 +43,5 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     download_files,
     changelog_provider,
     stats_pages,
+    vocabulary_pages,
 )
