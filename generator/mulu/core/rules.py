@@ -148,6 +148,33 @@ def weights_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
         yield ("competencies",), f"各工作任务的考核比重之和应为 100%，现在是 {sum(numbers)}%：请调整 weight。"
 
 
+def subsidy_sanity_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Warnings: a higher level paying less than a lower one, an assessment fee above the subsidy."""
+    if kind != "programmes":
+        return
+    rank = {name: i for i, name in enumerate(ctx.reference.levels)}
+    paid: list[tuple[int, int, str]] = []   # (rank, index, level) of levels with a subsidy
+    for i, lv in enumerate(data.get("levels") or []):
+        if not isinstance(lv, dict):
+            continue
+        subsidy, fee = lv.get("subsidy"), lv.get("assessment_fee")
+        if isinstance(subsidy, int) and isinstance(fee, int) and fee > subsidy:
+            yield ("levels", i, "assessment_fee"), (f"鉴定费 {fee} 元高于补贴标准 {subsidy} 元：鉴定费是补贴的一部分，"
+                                                    "请核对两个金额（或单位是否写错）。")
+        if isinstance(subsidy, int) and lv.get("level") in rank:
+            paid.append((rank[lv["level"]], i, lv["level"]))
+    paid.sort()
+    levels = data.get("levels") or []
+    for (_, lower_i, lower), (_, higher_i, higher) in zip(paid, paid[1:]):
+        low, high = levels[lower_i]["subsidy"], levels[higher_i]["subsidy"]
+        if high < low:
+            yield ("levels", higher_i, "subsidy"), (f"{higher}的补贴标准 {high} 元低于{lower}的 {low} 元：等级越高，"
+                                                    "补贴通常不低于下一级，请核对金额。")
+
+
+# Rules whose findings are warnings: worth a look, but they do not fail a check (unless --strict).
+WARNING_RULES: tuple[Rule, ...] = (subsidy_sanity_rule,)
+
 RULES: tuple[Rule, ...] = (credit_code_rule, region_rule, occupation_rule, reference_rule, status_rule,
                            date_order_rule, programme_rule, weights_rule)
 
@@ -159,4 +186,8 @@ def rule_problems(kind: str, doc: Document, ctx: Context) -> list[Problem]:
         for path, message in rule(kind, doc.data, ctx):
             line, col = doc.position(path)
             out.append(Problem(doc.file, line, col, field_name(path), message, f"rule.{rule.__name__[:-5]}"))
+    for rule in WARNING_RULES:
+        for path, message in rule(kind, doc.data, ctx):
+            line, col = doc.position(path)
+            out.append(Problem(doc.file, line, col, field_name(path), message, f"rule.{rule.__name__[:-5]}", "warning"))
     return out

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from mulu.core.kinds import KIND_BY_NAME
 from mulu.core.loading import Document, LoadedTree
+from mulu.core.privacy import personal_data_problems
 from mulu.core.problems import Problem
 from mulu.core.reference import Reference, build_reference
 from mulu.core.rules import Context, rule_problems
@@ -32,7 +33,8 @@ def record_problems(kind: str, doc: Document, schema: Schema, ctx: Context) -> l
     found = schema_problems(schema, doc) + vocabulary_problems(schema, doc, ctx.reference.vocabularies)
     # A value the schema already rejects (e.g. an empty notice id) needs no second message from a rule.
     flagged = {p.field for p in found}
-    return found + _id_problem(doc) + [p for p in rule_problems(kind, doc, ctx) if p.field not in flagged]
+    return (found + _id_problem(doc) + [p for p in rule_problems(kind, doc, ctx) if p.field not in flagged]
+            + personal_data_problems(schema, doc))
 
 
 def duplicate_id_problems(tree: LoadedTree) -> list[Problem]:
