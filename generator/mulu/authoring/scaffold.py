@@ -27,6 +27,7 @@ REVIEWER_FIELDS = frozenset({"status_change", "credit_code_exception"})
 # Fields the schema leaves optional but a domain rule asks for, per kind.
 RULE_REQUIRED: dict[str, frozenset[tuple[str, ...]]] = {
     "programmes": frozenset({("occupation",), ("levels", "level")}),
+    "institutions": frozenset({("address",)}),   # except online platforms (rules.online_rule)
 }
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 

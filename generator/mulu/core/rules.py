@@ -172,11 +172,34 @@ def subsidy_sanity_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
                                                     "补贴通常不低于下一级，请核对金额。")
 
 
+ONLINE_PLATFORM = "线上培训平台"
+
+
+def online_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """An online platform states its URL, operator, filing number and audit status and has no
+    street address; every other institution has an address."""
+    if kind != "institutions" or not isinstance(data.get("type"), str):
+        return
+    if data["type"] == ONLINE_PLATFORM:
+        if "online" not in data:
+            yield ("type",), ("线上培训平台必须填写 online：平台网址（url）、运营单位（operator）、备案号（filing_number）"
+                              "和审核状态（audit_status）。")
+        if "address" in data:
+            yield ("address",), "线上培训平台不填街道地址：请删除 address，把网址写在 online.url。"
+        if data.get("delivery") == "线下":
+            yield ("delivery",), "线上培训平台的培训方式只能是“线上”或“线上线下”。"
+    else:
+        if "address" not in data:
+            yield ("type",), "缺少必填字段“address”（地址）：请填写办学（培训）场所的街道地址。"
+        if "online" in data and data.get("delivery") not in ("线上", "线上线下"):
+            yield ("online",), "填写了 online（线上培训平台信息）的机构，培训方式（delivery）应为“线上”或“线上线下”。"
+
+
 # Rules whose findings are warnings: worth a look, but they do not fail a check (unless --strict).
 WARNING_RULES: tuple[Rule, ...] = (subsidy_sanity_rule,)
 
 RULES: tuple[Rule, ...] = (credit_code_rule, region_rule, occupation_rule, reference_rule, status_rule,
-                           date_order_rule, programme_rule, weights_rule)
+                           date_order_rule, programme_rule, weights_rule, online_rule)
 
 
 def rule_problems(kind: str, doc: Document, ctx: Context) -> list[Problem]:

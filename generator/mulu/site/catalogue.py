@@ -70,11 +70,19 @@ def _field(*keys: str) -> Callable[[Record, Registry], Any]:
     return lambda record, registry: get_path(record.data, keys)
 
 
+def _delivery(record: Record, registry: Registry) -> str:
+    """线下 / 线上 / 线上线下 as stated; an online platform that states none is 线上."""
+    stated = record.data.get("delivery")
+    if isinstance(stated, str):
+        return stated
+    return "线上" if record.data.get("type") == "线上培训平台" else ""
+
+
 COLUMNS: dict[str, tuple[CatalogueColumn, ...]] = {
     "programmes": (CatalogueColumn("职业（工种）", _programme_occupation), CatalogueColumn("等级", _levels_text),
                    CatalogueColumn("最高补贴（元）", _subsidy, numeric=True), CatalogueColumn("培训类别", _field("category"))),
     "institutions": (CatalogueColumn("统一社会信用代码", lambda r, g: r.id), CatalogueColumn("机构类型", _field("type")),
-                     CatalogueColumn("培训职业", _occupations)),
+                     CatalogueColumn("培训职业", _occupations), CatalogueColumn("培训方式", _delivery)),
     "assessors": (CatalogueColumn("统一社会信用代码", lambda r, g: r.id), CatalogueColumn("机构类型", _field("type")),
                   CatalogueColumn("认定职业", _occupations)),
     "bases": (CatalogueColumn("类别", _field("category")), CatalogueColumn("级别", _field("level")),
