@@ -72,7 +72,7 @@ def check_project(root: Path, jobs: int | None = None) -> list[Problem]:
     checked in parallel (one process per core) since parsing and schema checks dominate."""
     jobs = jobs or os.cpu_count() or 1
     schemas = compile_schemas(load_schema_files(root / "schemas"))
-    tree = load_tree(root, KIND_NAMES, parse=["notices"])
+    tree = load_tree(root, KIND_NAMES, parse=["notices", "shortages"])   # rules consult both
     _, ctx, problems = validate_frame(tree, schemas)
     notice_schema = schemas[KIND_BY_NAME["notices"].schema]
     problems += [p for d in tree.records["notices"] for p in record_problems("notices", d, notice_schema, ctx)]

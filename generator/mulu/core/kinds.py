@@ -29,6 +29,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("studios", "studio.schema.json", "技能大师工作室目录", "技能大师工作室", unit_field="host"),
     Kind("specs", "spec.schema.json", "专项职业能力考核规范目录", "考核规范"),
     Kind("notices", "notice.schema.json", "调整公告", "调整公告"),
+    Kind("shortages", "shortage.schema.json", "急需紧缺职业（工种）目录", "紧缺职业目录"),
 )
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 # The kinds whose records are bodies identified by a credit code (institutions, assessors).
@@ -86,6 +87,10 @@ def occupation_uses(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath
             yield ("master", "occupation"), code, []
     elif kind == "specs" and isinstance(data.get("occupation"), str):
         yield ("occupation",), data["occupation"], []
+    elif kind == "shortages":
+        for i, item in enumerate(data.get("entries") or []):
+            if isinstance(item, dict) and isinstance(item.get("occupation"), str):
+                yield ("entries", i, "occupation"), item["occupation"], list(item.get("levels") or [])
 
 
 def credit_codes(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath, str]]:

@@ -11,6 +11,7 @@ from mulu.core.kinds import KIND_BY_NAME, credit_codes, occupation_uses, referen
 from mulu.core.loading import Document, FieldPath, field_name, get_path
 from mulu.core.problems import Problem
 from mulu.core.reference import Reference
+from mulu.core.shortages import ShortageEntry, programme_uplifts
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class Context:
     reference: Reference
     ids: dict[str, set[str]]             # kind -> record ids present
     notice_dates: dict[str, str]         # notice id -> date
+    shortages: tuple[ShortageEntry, ...] = ()   # entries of the listed shortage lists
+    as_of: str = ""                      # the date shortage lists are judged on (YYYY-MM-DD)
 
 
 Found = Iterator[tuple[FieldPath, str]]
@@ -172,6 +175,48 @@ def subsidy_sanity_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
                                                     "补贴通常不低于下一级，请核对金额。")
 
 
+def shortage_list_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Each entry of a shortage list gives its uplift one way, and names an occupation once."""
+    if kind != "shortages":
+        return
+    seen: set[tuple[Any, Any]] = set()
+    for i, entry in enumerate(data.get("entries") or []):
+        if not isinstance(entry, dict):
+            continue
+        has_percent, has_amount = "uplift_percent" in entry, "uplift_amount" in entry
+        if has_percent == has_amount:
+            yield ("entries", i), "每个紧缺职业的补贴上浮要写上浮比例（uplift_percent）或上浮金额（uplift_amount），且只写一个。"
+        key = (entry.get("occupation"), entry.get("work_type"))
+        if key in seen:
+            yield ("entries", i, "occupation"), f"职业 {key[0]}{'（' + str(key[1]) + '）' if key[1] else ''} 在本目录中重复：每个职业（工种）只列一次。"
+        seen.add(key)
+
+
+def shortage_claim_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """A programme's shortage flag and uplift must be what a shortage list in force gives it."""
+    if kind != "programmes" or not ("shortage" in data or "shortage_uplift_percent" in data):
+        return
+    claimed, percent = data.get("shortage"), data.get("shortage_uplift_percent")
+    if claimed is False and percent is not None:
+        yield ("shortage_uplift_percent",), "shortage 为 false 的项目不能有紧缺上浮比例：请删除 shortage_uplift_percent。"
+        return
+    if claimed is False:
+        return
+    uplifts = programme_uplifts(data, ctx.shortages, ctx.reference, ctx.as_of)
+    path = ("shortage",) if "shortage" in data else ("shortage_uplift_percent",)
+    if not uplifts:
+        code = get_path(data, ("occupation", "code"))
+        yield path, (f"没有依据的紧缺上浮：{ctx.as_of} 生效的急需紧缺职业（工种）目录中，本项目所在地区没有列入职业 {code}。"
+                     "紧缺上浮由目录推出，请删除 shortage 和 shortage_uplift_percent；如确已列入，"
+                     "请把该职业加入 registry/shortages/ 中相应的目录。")
+        return
+    given = {u.entry.percent for u in uplifts}
+    if isinstance(percent, int) and percent not in given:
+        lists = "、".join(sorted({f"{u.entry.list_name}（{u.text}）" for u in uplifts}))
+        yield ("shortage_uplift_percent",), (f"紧缺上浮比例写的是 {percent}%，但生效中的目录给出的是：{lists}。"
+                                             "请删除 shortage_uplift_percent（上浮由目录推出），或核对目录。")
+
+
 ONLINE_PLATFORM = "线上培训平台"
 
 
@@ -199,7 +244,8 @@ def online_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
 WARNING_RULES: tuple[Rule, ...] = (subsidy_sanity_rule,)
 
 RULES: tuple[Rule, ...] = (credit_code_rule, region_rule, occupation_rule, reference_rule, status_rule,
-                           date_order_rule, programme_rule, weights_rule, online_rule)
+                           date_order_rule, programme_rule, weights_rule, online_rule, shortage_list_rule,
+                           shortage_claim_rule)
 
 
 def rule_problems(kind: str, doc: Document, ctx: Context) -> list[Problem]:

@@ -11,6 +11,7 @@ from mulu.core.problems import Problem
 from mulu.core.reference import Reference, build_reference
 from mulu.core.rules import Context, rule_problems
 from mulu.core.schemas import Schema, schema_problems
+from mulu.core.shortages import as_of_date, shortage_entries
 from mulu.core.vocabularies import vocabulary_problems
 
 
@@ -57,7 +58,8 @@ def make_context(tree: LoadedTree, reference: Reference) -> Context:
     ids = {kind: {record_id(p) for p in paths} for kind, paths in tree.files.items()}
     notice_dates = {record_id(d.file): d.data["date"] for d in tree.records.get("notices", [])
                     if isinstance(d.data.get("date"), str)}
-    return Context(reference, ids, notice_dates)
+    shortages = shortage_entries((record_id(d.file), d.data) for d in tree.records.get("shortages", []))
+    return Context(reference, ids, notice_dates, shortages, as_of_date())
 
 
 def _config_problems(tree: LoadedTree, schemas: dict[str, Schema], reference: Reference) -> list[Problem]:

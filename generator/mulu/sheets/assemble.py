@@ -65,6 +65,8 @@ def item_identity(kind: str, item: dict[str, Any]) -> Any:
         return (item.get("occupation"), item.get("work_type"))
     if kind == "specs":
         return item.get("task")
+    if kind == "shortages":
+        return (item.get("occupation"), item.get("work_type"))
     return id(item)
 
 

@@ -278,7 +278,23 @@ NOTICES = Table("notices", (
     _c("信息来源", "source", aliases=("来源",)),
 ))
 
-TABLES: dict[str, Table] = {t.kind: t for t in (PROGRAMMES, INSTITUTIONS, ASSESSORS, BASES, STUDIOS, SPECS, NOTICES)}
+SHORTAGES = Table("shortages", (
+    *_common_head(("目录名称", "紧缺职业目录名称")),
+    _c("有效期起", "valid_from", type=DATE, aliases=("执行日期", "实施日期")),
+    _c("有效期止", "valid_to", type=DATE),
+    _c("职业编码", "entries", "occupation", type=OCCUPATION, item=True, aliases=("职业代码",)),
+    _c("职业名称", "entries", "occupation", type=OCCUPATION_NAME, item=True, source=("entries", "occupation"),
+       aliases=("职业", "职业（工种）", "紧缺职业（工种）")),
+    _c("工种", "entries", "work_type", item=True, aliases=("工种名称",)),
+    _c("适用等级", "entries", "levels", type=LEVELS, item=True, aliases=("等级",)),
+    _c("上浮比例（%）", "entries", "uplift_percent", type=INTEGER, item=True, aliases=("上浮比例",)),
+    _c("上浮金额（元/人）", "entries", "uplift_amount", type=MONEY, item=True, aliases=("上浮金额",)),
+    *_common_tail(),
+    _c("备注", "notes", aliases=("说明",)),
+), items="entries")
+
+TABLES: dict[str, Table] = {t.kind: t for t in (PROGRAMMES, INSTITUTIONS, ASSESSORS, BASES, STUDIOS, SPECS, NOTICES,
+                                                 SHORTAGES)}
 
 # Headers that carry nothing to import (row numbers) and are skipped without a warning.
 IGNORED_HEADERS = frozenset({"序号", "编号序号", "排序", "行号", "no", "no."})

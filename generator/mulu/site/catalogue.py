@@ -90,6 +90,9 @@ COLUMNS: dict[str, tuple[CatalogueColumn, ...]] = {
     "studios": (CatalogueColumn("领办人", _field("master", "name")), CatalogueColumn("职业", _occupations),
                 CatalogueColumn("级别", _field("level")), CatalogueColumn("依托单位", _field("host", "name"))),
     "specs": (CatalogueColumn("规范编号", _field("number")), CatalogueColumn("相关职业", _occupations)),
+    "shortages": (CatalogueColumn("有效期起", _field("valid_from")), CatalogueColumn("有效期止", _field("valid_to")),
+                  CatalogueColumn("紧缺职业", _occupations),
+                  CatalogueColumn("职业数", lambda r, g: len(r.data.get("entries") or []), numeric=True)),
     "notices": (CatalogueColumn("文号", _field("number")), CatalogueColumn("发文日期", _field("date")),
                 CatalogueColumn("发文机关", _field("issuer"))),
 }

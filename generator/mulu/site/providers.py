@@ -21,10 +21,11 @@ from mulu.site.jurisdictions import jurisdiction_pages
 from mulu.site.model import Page, ProviderFn, SiteContext
 from mulu.site.notices import notices_index
 from mulu.site.records import RecordSection, record_pages
+from mulu.site.shortage_pages import shortage_section
 from mulu.site.stats_page import stats_pages
 from mulu.site.vocabulary_page import vocabulary_pages
 
-RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_changes, record_timeline)
+RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_changes, shortage_section, record_timeline)
 
 
 def records(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
