@@ -46,6 +46,8 @@ FILL: dict[str, dict[tuple[Any, ...], Any]] = {
               ("assessment", "method"): "实际操作", ("assessment", "duration_minutes"): 90,
               ("assessment", "examiners"): 3, ("assessment", "venue"): "实训室", ("version",): "1.0",
               ("effective",): "2024-03-05"},
+    "shortages": {**COMMON, ("valid_from",): "2024-03-05", ("entries", 0, "occupation"): "6-31-01-03",
+                  ("entries", 0, "uplift_percent"): 20},
 }
 
 

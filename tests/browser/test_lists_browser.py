@@ -74,3 +74,15 @@ def test_vocabulary_page_explains_terms(page, site_url):
     for term in ("特种作业操作证", "项目制培训", "企业新型学徒制", "以工代训", "职业培训包", "线上培训平台"):
         assert term in text
     assert page.locator("h2#certificates").inner_text() == "证书类型"
+
+
+def test_shortage_catalogue_and_raised_subsidy(page, site_url):
+    page.goto(site_url + "shortages/?region=230000")
+    found = rows(page)
+    assert count(page) == 5 and any("黑龙江省2024年度急需紧缺职业（工种）目录" in r for r in found), found
+    page.locator(".mulu-catalogue-table tbody tr a", has_text="黑龙江省2024年度").first.click()
+    page.wait_for_selector("#raised")
+    assert "养老护理员" in page.locator("section.mulu-shortage").inner_text()
+    page.locator("section.mulu-shortage a", has_text="养老护理员").first.click()
+    section = page.locator("section.mulu-shortage").inner_text()
+    assert "上浮 30%" in section and "910 元" in section

@@ -52,7 +52,6 @@ class _Maker:
         base = [700, 1000, 1500, 2000, 3000]
         rec["levels"] = [{"level": lv, "hours": 80 + 40 * k, "subsidy": base[min(k, 4)],
                           "certificate": "职业技能等级证书"} for k, lv in enumerate(occ.levels)]
-        rec["shortage"] = i % 7 == 0
         rec["effective"] = rec["listed"]["date"]
         rec["notes"] = f"第{i}号合成项目：面向城乡劳动者开展{occ.name}技能培训，培训合格后参加等级认定。"
         return rec
