@@ -86,3 +86,16 @@ def test_shortage_catalogue_and_raised_subsidy(page, site_url):
     page.locator("section.mulu-shortage a", has_text="养老护理员").first.click()
     section = page.locator("section.mulu-shortage").inner_text()
     assert "上浮 30%" in section and "910 元" in section
+
+
+def test_qualifications_explain_the_difference_and_demands_show_gaps(page, site_url):
+    page.goto(site_url + "qualifications/?q=准入类")
+    found = rows(page)
+    assert found and all("准入类" in r for r in found)
+    assert "职业技能等级由经备案的认定机构" in page.locator("article").inner_text()
+    page.goto(site_url + "demands/supply/")
+    text = page.locator("article").inner_text()
+    assert "共 22 项需求" in text and "无补贴培训项目、无培训机构" in text
+    page.locator("a", has_text="淄博市养老护理员四级培训需求").first.click()
+    supply = page.locator("section.mulu-supply").inner_text()
+    assert "养老护理员" in supply and "淄博市张店区齐鲁职业技能培训学校" in supply

@@ -14,6 +14,9 @@ from mulu.core.loading import Document, FieldPath
 from mulu.core.problems import Problem
 from mulu.core.vocabularies import Vocabulary, build_vocabularies
 
+# The country as a whole (GB/T 2260 prefix 10): not in the generated list of divisions.
+NATIONAL = "100000"
+
 
 @dataclass(frozen=True)
 class Occupation:
@@ -97,7 +100,9 @@ class Reference:
         return [self.region_name(c) for c in reversed(chain)]
 
     def in_region(self, code: str, ancestor: str) -> bool:
-        """Whether region ``code`` lies within ``ancestor`` (or is it)."""
+        """Whether region ``code`` lies within ``ancestor`` (or is it); everything lies in 全国."""
+        if ancestor == NATIONAL and ancestor in self.regions:
+            return True
         current: str | None = code
         while current is not None:
             if current == ancestor:
@@ -116,6 +121,7 @@ def build_reference(docs: dict[str, Document]) -> tuple[Reference, list[Problem]
     problems: list[Problem] = []
     regions: dict[str, str] = {}
     if "regions" in docs:
+        regions[NATIONAL] = "全国"   # national records (职业资格目录) and the notices that adjust them
         doc = docs["regions"]
         raw = doc.data.get("regions")
         if not isinstance(raw, dict):

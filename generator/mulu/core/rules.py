@@ -217,6 +217,16 @@ def shortage_claim_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
                                              "请删除 shortage_uplift_percent（上浮由目录推出），或核对目录。")
 
 
+def demand_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """A training demand names an occupation (at a level) or one special-ability spec."""
+    if kind != "demands":
+        return
+    if ("occupation" in data) == ("spec" in data):
+        yield ("occupation",), "职业（occupation）和专项职业能力考核规范（spec）必须且只能填一个。"
+    elif "spec" in data and "level" in data:
+        yield ("level",), "专项职业能力不分等级：请删除 level。"
+
+
 ONLINE_PLATFORM = "线上培训平台"
 
 
@@ -245,7 +255,7 @@ WARNING_RULES: tuple[Rule, ...] = (subsidy_sanity_rule,)
 
 RULES: tuple[Rule, ...] = (credit_code_rule, region_rule, occupation_rule, reference_rule, status_rule,
                            date_order_rule, programme_rule, weights_rule, online_rule, shortage_list_rule,
-                           shortage_claim_rule)
+                           shortage_claim_rule, demand_rule)
 
 
 def rule_problems(kind: str, doc: Document, ctx: Context) -> list[Problem]:

@@ -24,7 +24,8 @@ from mulu.sheets.rows import Note, Row
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 PACKAGE_NOTE = "培训包项目（原表标注 *）"
-_ID_WORDS = {"bases": "base", "studios": "studio", "specs": "zx"}
+_ID_WORDS = {"bases": "base", "studios": "studio", "specs": "zx", "shortages": "jq", "qualifications": "zg",
+             "demands": "xq"}
 
 
 # ---- 4. records -----------------------------------------------------------------------------

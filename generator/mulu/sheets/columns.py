@@ -293,8 +293,37 @@ SHORTAGES = Table("shortages", (
     _c("备注", "notes", aliases=("说明",)),
 ), items="entries")
 
+QUALIFICATIONS = Table("qualifications", (
+    *_common_head(("职业资格名称", "资格名称")),
+    _c("类别", "category", type=ENUM, aliases=("资格类别",), carry_down=True),
+    _c("资格类型", "type", type=ENUM, aliases=("类型",)),
+    _c("实施部门", "department", aliases=("实施部门（单位）", "实施单位")),
+    _c("设定依据", "basis", aliases=("资格设置依据",)),
+    _c("相关职业编码", "occupations", type=OCCUPATIONS, aliases=("职业编码",)),
+    _c("相关职业", "occupations", type=OCCUPATION_NAMES, source=("occupations",), aliases=("职业名称",)),
+    _c("证书名称", "certificate"),
+    _c("目录版本", "edition", aliases=("版本",)),
+    *_common_tail(),
+    _c("备注", "notes", aliases=("说明",)),
+))
+
+DEMANDS = Table("demands", (
+    *_common_head(("需求名称", "培训需求")),
+    _c("职业编码", "occupation", type=OCCUPATION, aliases=("职业代码",)),
+    _c("职业名称", "occupation", type=OCCUPATION_NAME, source=("occupation",), aliases=("职业", "职业（工种）")),
+    _c("工种", "work_type", aliases=("工种名称",)),
+    _c("专项职业能力考核规范编号", "spec", aliases=("考核规范编号",)),
+    _c("等级", "level", type=LEVEL, aliases=("培训等级",)),
+    _c("预计培训人数", "expected_trainees", type=INTEGER, aliases=("需求人数", "预计人数")),
+    _c("需求期起", "valid_from", type=DATE),
+    _c("需求期止", "valid_to", type=DATE),
+    _c("需求来源", "basis", type=ENUM, aliases=("来源方式",)),
+    *_common_tail(),
+    _c("备注", "notes", aliases=("说明",)),
+))
+
 TABLES: dict[str, Table] = {t.kind: t for t in (PROGRAMMES, INSTITUTIONS, ASSESSORS, BASES, STUDIOS, SPECS, NOTICES,
-                                                 SHORTAGES)}
+                                                 SHORTAGES, QUALIFICATIONS, DEMANDS)}
 
 # Headers that carry nothing to import (row numbers) and are skipped without a warning.
 IGNORED_HEADERS = frozenset({"序号", "编号序号", "排序", "行号", "no", "no."})

@@ -93,6 +93,12 @@ COLUMNS: dict[str, tuple[CatalogueColumn, ...]] = {
     "shortages": (CatalogueColumn("有效期起", _field("valid_from")), CatalogueColumn("有效期止", _field("valid_to")),
                   CatalogueColumn("紧缺职业", _occupations),
                   CatalogueColumn("职业数", lambda r, g: len(r.data.get("entries") or []), numeric=True)),
+    "qualifications": (CatalogueColumn("类别", _field("category")), CatalogueColumn("类型", _field("type")),
+                       CatalogueColumn("实施部门", _field("department")), CatalogueColumn("目录版本", _field("edition"))),
+    "demands": (CatalogueColumn("职业（工种）", _occupations), CatalogueColumn("等级", _field("level")),
+                CatalogueColumn("预计培训人数", _field("expected_trainees"), numeric=True),
+                CatalogueColumn("需求期", lambda r, g: f"{r.data.get('valid_from', '')}—{r.data.get('valid_to', '')}"),
+                CatalogueColumn("需求来源", _field("basis"))),
     "notices": (CatalogueColumn("文号", _field("number")), CatalogueColumn("发文日期", _field("date")),
                 CatalogueColumn("发文机关", _field("issuer"))),
 }

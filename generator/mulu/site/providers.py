@@ -15,6 +15,7 @@ from mulu.site.api import api_files
 from mulu.site.catalogue import catalogue_pages
 from mulu.site.changelog import changelog_provider, notice_changes, record_timeline
 from mulu.site.check import check_pages
+from mulu.site.demand_pages import demand_section, supply_pages
 from mulu.site.downloads import download_files
 from mulu.site.home import home_page
 from mulu.site.jurisdictions import jurisdiction_pages
@@ -25,7 +26,7 @@ from mulu.site.shortage_pages import shortage_section
 from mulu.site.stats_page import stats_pages
 from mulu.site.vocabulary_page import vocabulary_pages
 
-RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_changes, shortage_section, record_timeline)
+RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_changes, shortage_section, demand_section, record_timeline)
 
 
 def records(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
@@ -45,4 +46,5 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     changelog_provider,
     stats_pages,
     vocabulary_pages,
+    supply_pages,
 )
