@@ -44,6 +44,9 @@ class ProjectConfig:
     site_url: str = ""
     reviewers: tuple[str, ...] = ()
     catalogues: tuple[Catalogue, ...] = ()
+    # jurisdiction code -> the sections of its programme catalogue (重点产业指导目录 / 一般性目录)
+    programme_sections: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    mask_trainer_names: bool = False
 
     def catalogue_kinds(self) -> list[str]:
         """The kinds published as catalogues, in configured order; every kind but notices when none is configured."""
@@ -67,6 +70,8 @@ def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
     data = data or {}
     repo = data.get("repository")
     repo = repo if isinstance(repo, Mapping) else {}
+    privacy = data.get("privacy")
+    privacy = privacy if isinstance(privacy, Mapping) else {}
     catalogues = tuple(Catalogue(str(c["kind"]), _text(c, "title") or _text(c, "kind"), _text(c, "description"))
                        for c in data.get("catalogues") or [] if isinstance(c, Mapping) and c.get("kind"))
     return ProjectConfig(
@@ -77,4 +82,12 @@ def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
         site_url=_text(data, "site_url"),
         reviewers=tuple(str(r).strip().lstrip("@") for r in data.get("reviewers") or []),
         catalogues=catalogues,
+        programme_sections=_sections(data.get("programme_sections")),
+        mask_trainer_names=bool(privacy.get("mask_trainer_names", False)),
     )
+
+
+def _sections(raw: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, Mapping):
+        return {}
+    return {str(code): tuple(str(s) for s in names) for code, names in raw.items() if isinstance(names, list)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mulu.core import creditcode
@@ -23,6 +23,7 @@ class Context:
     notice_dates: dict[str, str]         # notice id -> date
     shortages: tuple[ShortageEntry, ...] = ()   # entries of the listed shortage lists
     as_of: str = ""                      # the date shortage lists are judged on (YYYY-MM-DD)
+    sections: dict[str, tuple[str, ...]] = field(default_factory=dict)   # jurisdiction -> programme sections
 
 
 Found = Iterator[tuple[FieldPath, str]]
@@ -227,6 +228,26 @@ def demand_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
         yield ("level",), "专项职业能力不分等级：请删除 level。"
 
 
+def section_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Programmes of a jurisdiction that splits its catalogue name one of its sections."""
+    if kind != "programmes" or not isinstance(data.get("region"), str):
+        return
+    region = data["region"]
+    jurisdiction = next((j for j in ctx.sections if ctx.reference.in_region(region, j)), None)
+    section = data.get("section")
+    if jurisdiction is None:
+        if section is not None:
+            yield ("section",), (f"{ctx.reference.region_name(region)}的培训项目目录没有分区：请删除 section"
+                                 "（分区在 registry/config.yml 的 programme_sections 中按辖区设置）。")
+        return
+    allowed = ctx.sections[jurisdiction]
+    if section is None:
+        yield ("region",), (f"{ctx.reference.region_name(jurisdiction)}的培训项目目录分为：{'、'.join(allowed)}。"
+                            "请用 section 写明本项目属于哪一个。")
+    elif section not in allowed:
+        yield ("section",), f"目录分区只能是以下之一：{'、'.join(allowed)}；现在是“{section}”。"
+
+
 ONLINE_PLATFORM = "线上培训平台"
 
 
@@ -255,7 +276,7 @@ WARNING_RULES: tuple[Rule, ...] = (subsidy_sanity_rule,)
 
 RULES: tuple[Rule, ...] = (credit_code_rule, region_rule, occupation_rule, reference_rule, status_rule,
                            date_order_rule, programme_rule, weights_rule, online_rule, shortage_list_rule,
-                           shortage_claim_rule, demand_rule)
+                           shortage_claim_rule, demand_rule, section_rule)
 
 
 def rule_problems(kind: str, doc: Document, ctx: Context) -> list[Problem]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mulu.core.config import parse_config
 from mulu.core.kinds import KIND_BY_NAME
 from mulu.core.loading import Document, LoadedTree
 from mulu.core.privacy import personal_data_problems
@@ -59,7 +60,8 @@ def make_context(tree: LoadedTree, reference: Reference) -> Context:
     notice_dates = {record_id(d.file): d.data["date"] for d in tree.records.get("notices", [])
                     if isinstance(d.data.get("date"), str)}
     shortages = shortage_entries((record_id(d.file), d.data) for d in tree.records.get("shortages", []))
-    return Context(reference, ids, notice_dates, shortages, as_of_date())
+    sections = parse_config(tree.config.data if tree.config is not None else None).programme_sections
+    return Context(reference, ids, notice_dates, shortages, as_of_date(), sections)
 
 
 def _config_problems(tree: LoadedTree, schemas: dict[str, Schema], reference: Reference) -> list[Problem]:

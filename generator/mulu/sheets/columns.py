@@ -148,6 +148,7 @@ _EXCEPTION = _c("信用代码校验例外原因", "credit_code_exception", "reas
 PROGRAMMES = Table("programmes", (
     *_common_head(("项目名称", "职业（工种）名称", "职业（工种）", "培训项目", "专项职业能力名称", "项目")),
     _c("培训类别", "category", type=ENUM, aliases=("类别", "项目类别", "培训类型"), carry_down=True),
+    _c("目录分区", "section", aliases=("目录类别", "所属目录")),
     _c("培训形式", "forms", type=LIST, aliases=("培训方式（形式）",)),
     _c("职业编码", "occupation", "code", type=OCCUPATION, aliases=("职业代码",)),
     _c("职业名称", "occupation", "code", type=OCCUPATION_NAME, source=("occupation", "code"), aliases=("职业",)),

@@ -179,7 +179,7 @@ def _context(registry: Registry, new_ids: Iterable[str], kind: str) -> Context:
     ids.setdefault(kind, set()).update(new_ids)
     dates = {r.id: str(r.data["date"]) for r in registry.records.get("notices", {}).values() if r.data.get("date")}
     shortages = shortage_entries((r.id, r.data) for r in registry.records.get("shortages", {}).values())
-    return Context(registry.reference, ids, dates, shortages, as_of_date())
+    return Context(registry.reference, ids, dates, shortages, as_of_date(), registry.config.programme_sections)
 
 
 def _fields(table: Table, data: dict[str, Any], lookups: Lookups, item: bool) -> dict[str, str]:

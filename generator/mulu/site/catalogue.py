@@ -80,7 +80,8 @@ def _delivery(record: Record, registry: Registry) -> str:
 
 COLUMNS: dict[str, tuple[CatalogueColumn, ...]] = {
     "programmes": (CatalogueColumn("职业（工种）", _programme_occupation), CatalogueColumn("等级", _levels_text),
-                   CatalogueColumn("最高补贴（元）", _subsidy, numeric=True), CatalogueColumn("培训类别", _field("category"))),
+                   CatalogueColumn("最高补贴（元）", _subsidy, numeric=True), CatalogueColumn("培训类别", _field("category")),
+                   CatalogueColumn("目录分区", _field("section"))),
     "institutions": (CatalogueColumn("统一社会信用代码", lambda r, g: r.id), CatalogueColumn("机构类型", _field("type")),
                      CatalogueColumn("培训职业", _occupations), CatalogueColumn("培训方式", _delivery)),
     "assessors": (CatalogueColumn("统一社会信用代码", lambda r, g: r.id), CatalogueColumn("机构类型", _field("type")),
