@@ -52,6 +52,8 @@ FILL: dict[str, dict[tuple[Any, ...], Any]] = {
                        ("basis",): "《中华人民共和国安全生产法》", ("edition",): "2021年版"},
     "demands": {**COMMON, ("occupation",): "6-31-01-03", ("level",): "四级", ("expected_trainees",): 100,
                 ("valid_from",): "2024-03-05", ("basis",): "劳动者问卷调查"},
+    "trainers": {**COMMON, ("occupations", 0, "occupation"): "6-31-01-03", ("occupations", 0, "levels", 0): "五级",
+                 ("qualification",): "二级/技师", ("unit", "name"): "测试实业有限公司", ("consent_date",): "2024-03-05"},
 }
 
 

@@ -32,6 +32,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("shortages", "shortage.schema.json", "急需紧缺职业（工种）目录", "紧缺职业目录"),
     Kind("qualifications", "qualification.schema.json", "国家职业资格目录", "职业资格"),
     Kind("demands", "demand.schema.json", "劳动者培训需求目录", "培训需求"),
+    Kind("trainers", "trainer.schema.json", "师资库", "培训师资", unit_field="unit"),
 )
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 # The kinds whose records are bodies identified by a credit code (institutions, assessors).
@@ -89,6 +90,10 @@ def occupation_uses(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath
             yield ("master", "occupation"), code, []
     elif kind == "specs" and isinstance(data.get("occupation"), str):
         yield ("occupation",), data["occupation"], []
+    elif kind == "trainers":
+        for i, item in enumerate(data.get("occupations") or []):
+            if isinstance(item, dict) and isinstance(item.get("occupation"), str):
+                yield ("occupations", i, "occupation"), item["occupation"], list(item.get("levels") or [])
     elif kind == "qualifications":
         for i, code in enumerate(data.get("occupations") or []):
             if isinstance(code, str):

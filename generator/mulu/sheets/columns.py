@@ -323,8 +323,19 @@ DEMANDS = Table("demands", (
     _c("备注", "notes", aliases=("说明",)),
 ))
 
+TRAINERS = Table("trainers", (
+    *_common_head(("姓名", "师资姓名", "教师姓名")),
+    *_offerings("occupations"),
+    _c("职称或证书等级", "qualification", aliases=("职称", "证书等级", "技能等级证书")),
+    _c("所在单位", "unit", "name", aliases=("单位", "工作单位")),
+    _c("所在单位信用代码", "unit", "credit_code", type=CREDIT_CODE, aliases=("单位信用代码",)),
+    _c("所在单位机构编号", "unit", "institution"),
+    _c("同意公开日期", "consent_date", type=DATE, aliases=("授权日期",)),
+    *_common_tail(),
+), items="occupations")
+
 TABLES: dict[str, Table] = {t.kind: t for t in (PROGRAMMES, INSTITUTIONS, ASSESSORS, BASES, STUDIOS, SPECS, NOTICES,
-                                                 SHORTAGES, QUALIFICATIONS, DEMANDS)}
+                                                 SHORTAGES, QUALIFICATIONS, DEMANDS, TRAINERS)}
 
 # Headers that carry nothing to import (row numbers) and are skipped without a warning.
 IGNORED_HEADERS = frozenset({"序号", "编号序号", "排序", "行号", "no", "no."})

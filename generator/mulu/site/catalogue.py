@@ -100,6 +100,8 @@ COLUMNS: dict[str, tuple[CatalogueColumn, ...]] = {
                 CatalogueColumn("预计培训人数", _field("expected_trainees"), numeric=True),
                 CatalogueColumn("需求期", lambda r, g: f"{r.data.get('valid_from', '')}—{r.data.get('valid_to', '')}"),
                 CatalogueColumn("需求来源", _field("basis"))),
+    "trainers": (CatalogueColumn("任教职业", _occupations), CatalogueColumn("等级", _levels_text),
+                 CatalogueColumn("职称或证书等级", _field("qualification")), CatalogueColumn("所在单位", _field("unit", "name"))),
     "notices": (CatalogueColumn("文号", _field("number")), CatalogueColumn("发文日期", _field("date")),
                 CatalogueColumn("发文机关", _field("issuer"))),
 }

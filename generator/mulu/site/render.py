@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from mulu.core.registry import Registry
 from mulu.errors import SiteError
 from mulu.site.model import DataFile, Page, ProviderFn, SiteContext
+from mulu.site.privacy import public_view
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ def render(registry: Registry, ctx: SiteContext, providers: Iterable[ProviderFn]
     pages: list[Page] = []
     files: list[DataFile] = []
     seen: dict[str, str] = {}
+    registry, ctx = public_view(registry, ctx)   # e.g. trainers' names masked (config privacy)
     for provider in providers:
         owner = getattr(provider, "__qualname__", repr(provider))
         for item in provider(registry, ctx):
