@@ -266,7 +266,8 @@ def online_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
             yield ("delivery",), "线上培训平台的培训方式只能是“线上”或“线上线下”。"
     else:
         if "address" not in data:
-            yield ("type",), "缺少必填字段“address”（地址）：请填写办学（培训）场所的街道地址。"
+            # Worded as the schema words a missing field (only online platforms may leave it out).
+            yield ("address",), "缺少必填字段“address”（地址）：请在记录中添加。"
         if "online" in data and data.get("delivery") not in ("线上", "线上线下"):
             yield ("online",), "填写了 online（线上培训平台信息）的机构，培训方式（delivery）应为“线上”或“线上线下”。"
 
