@@ -162,10 +162,11 @@ def test_update_flag_changes_existing_record_only_in_sheet_columns(mulu, project
     assert "已更新 1 条已有记录" in result.out
     updated = record(project, "programmes", "hlj-6-31-01-03")
     # The sheet lists only 五级: the record now has that level, with the sheet's subsidy;
-    # fields the sheet has no column for (listed, maintainers, source, uplift) are kept.
+    # fields the sheet has no column for (listed, maintainers, source) are kept. The ▲ mark is a
+    # shortage claim, which the list in force (黑龙江省2024年度目录: 电工 +20%) backs.
     assert [(lv["level"], lv["subsidy"]) for lv in updated["levels"]] == [("五级", 800)]
     assert updated["listed"] == {"date": "2022-05-01", "notice": "hlj-2022-08"}
-    assert updated["maintainers"] == ["hlj-hrss"] and updated["shortage_uplift_percent"] == 20
+    assert updated["maintainers"] == ["hlj-hrss"] and updated["shortage"] is True
 
 
 # ---- wide sheets: one column group per level -----------------------------------------------

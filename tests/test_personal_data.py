@@ -64,3 +64,11 @@ def test_subsidy_sanity_warnings_name_file_and_line(project: Path, mulu) -> None
     assert f"{PROGRAMME}:27:5: [levels[2].subsidy] （警告）三级的补贴标准 1000 元低于四级的 1100 元" in result.out, result.out
     assert "鉴定费 900 元高于补贴标准 800 元" in result.out and "[levels[0].assessment_fee]" in result.out
     assert mulu("validate", "--strict", cwd=project).code == 1
+
+
+def test_warnings_do_not_stop_opening_the_project(project: Path) -> None:
+    from mulu.project import open_project
+    edit(project, PROGRAMME, "    subsidy: 1500\n", "    subsidy: 1000\n")
+    opened = open_project(project)
+    assert opened.registry is not None and not opened.problems
+    assert [w.rule for w in opened.warnings] == ["rule.subsidy_sanity"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mulu.core.kinds import KIND_BY_NAME, KINDS
@@ -39,11 +39,13 @@ def find_root(start: Path) -> Path:
 
 @dataclass(frozen=True)
 class Opened:
-    """The outcome of opening a project: all problems, and the registry when there are none."""
+    """The outcome of opening a project: its errors, and the registry when there are none.
+    Warnings (e.g. subsidy sanity) do not stop a build; ``mulu validate`` reports them."""
 
     root: Path
     problems: list[Problem]
     registry: Registry | None
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def open_project(root: Path, *, lenient: bool = False) -> Opened:
@@ -52,8 +54,10 @@ def open_project(root: Path, *, lenient: bool = False) -> Opened:
     tree = load_tree(root, KIND_NAMES)
     reference, problems = validate_tree(tree, schemas)
     problems = sort_problems(problems)
+    warnings = [p for p in problems if p.severity == "warning"]
+    problems = [p for p in problems if p.severity != "warning"]
     registry = build_registry(tree, reference, schemas) if (lenient or not problems) else None
-    return Opened(root, problems, registry)
+    return Opened(root, problems, registry, warnings)
 
 
 def _check_shard(root: Path, ctx: Context, shard: list[tuple[str, Path]]) -> list[Problem]:

@@ -165,7 +165,8 @@ def subsidy_sanity_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
         if isinstance(subsidy, int) and isinstance(fee, int) and fee > subsidy:
             yield ("levels", i, "assessment_fee"), (f"鉴定费 {fee} 元高于补贴标准 {subsidy} 元：鉴定费是补贴的一部分，"
                                                     "请核对两个金额（或单位是否写错）。")
-        if isinstance(subsidy, int) and lv.get("level") in rank:
+        # 0 means "not subsidised" (a / in the published sheet), not a low amount.
+        if isinstance(subsidy, int) and subsidy > 0 and lv.get("level") in rank:
             paid.append((rank[lv["level"]], i, lv["level"]))
     paid.sort()
     levels = data.get("levels") or []

@@ -272,7 +272,10 @@ def _classify(plan: Plan, registry: Registry, table: Table, assembler: Assembler
         existing = existing_record.data if existing_record else None
         data = order_like_schema(assembler.build(draft, existing), schema.tree)
         file = f"registry/{table.kind}/{draft.id}.yml"
-        problems = record_problems(table.kind, Document(file, data, {}), schema, ctx)
+        found = record_problems(table.kind, Document(file, data, {}), schema, ctx)
+        # Warnings (e.g. subsidy sanity) are shown, not refused: the row is still imported.
+        plan.notes += [_problem_note(table, draft, p) for p in found if p.severity == "warning"]
+        problems = [p for p in found if p.severity != "warning"]
         if problems:
             notes = [_problem_note(table, draft, problem) for problem in problems]
             plan.errors += notes
