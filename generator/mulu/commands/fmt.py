@@ -11,7 +11,7 @@ from pathlib import Path
 from mulu.authoring.formatting import Finding, format_text, unified_diff
 from mulu.cli import resolve_root
 from mulu.core.kinds import KINDS
-from mulu.core.loading import MAX_BYTES, decode
+from mulu.core.loading import decode, read_regular
 from mulu.core.problems import Problem, Summary, add_format_argument, report
 from mulu.core.schema_tree import SchemaTree, load_tree_for, schema_for
 from mulu.errors import MuluError
@@ -89,9 +89,9 @@ def run(args: argparse.Namespace) -> int:
         assert schema is not None
         if schema not in trees:
             trees[schema] = load_tree_for(root / "schemas", schema)
-        raw = path.read_bytes()
-        if len(raw) > MAX_BYTES:
-            unformattable.append(Problem(rel, None, None, "", "文件过大（上限 1024 KiB），没有整理。", "file.size"))
+        raw, refused = read_regular(path, rel)  # never through a symlink; size checked
+        if raw is None:
+            unformattable += refused
             continue
         text, problems = decode(raw, rel)
         result = format_text(text, rel, trees[schema]) if text is not None else None

@@ -251,7 +251,7 @@ class Repo:
                 continue
             meta, _, path = entry.decode("utf-8", "surrogateescape").partition("\t")
             parts = meta.split()
-            if len(parts) == 3 and parts[1] == "blob":
+            if len(parts) == 3 and parts[1] == "blob" and parts[0] in REGULAR_MODES:
                 blobs[path[len(self.prefix):]] = parts[2]
         return blobs
 
