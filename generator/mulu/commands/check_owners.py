@@ -40,14 +40,14 @@ def problems_of(outcome: Outcome) -> list[Problem]:
 
 def summary_of(outcome: Outcome) -> Summary:
     """The closing line: who may change what; when allowed, why each file is allowed."""
-    total = len(outcome.verdicts)
+    total = len({v.change.path for v in outcome.verdicts})
     if not total and not outcome.commit_refusals:
         return Summary(passed="没有文件改动，无需检查修改权限。")
     passed = "\n".join([f"修改权限检查通过：账号 {outcome.author} 可以修改本次改动的全部 {total} 个文件。",
                         *(f"  {v.change.path}：{v.reason}" for v in outcome.verdicts)])
-    failed = f"修改权限检查未通过：账号 {outcome.author} 不能修改上面 {{count}} 个文件（共改动 {total} 个文件）。"
+    failed = f"修改权限检查未通过：账号 {outcome.author} 不能修改上面 {{files}} 个文件（共改动 {total} 个文件）。"
     if outcome.commit_refusals:
-        failed = (f"修改权限检查未通过：账号 {outcome.author} 不能做上面 {{count}} 处修改（共改动 {total} 个文件）。"
+        failed = (f"修改权限检查未通过：账号 {outcome.author} 不能做上面 {{count}} 处修改（涉及 {{files}} 个文件；共改动 {total} 个文件）。"
                   "每个提交都单独检查：合并后它们都可能出现在历史和网站上，后面的提交撤回也不算数。")
     return Summary(passed, failed)
 

@@ -37,8 +37,11 @@ def _collect(root: Path, raw_paths: list[str]) -> tuple[list[Path], list[str]]:
         return [f for f in files if f.is_file()], []
     files, errors = [], []
     for raw in raw_paths:
-        path = Path(raw).resolve()
-        if not path.exists():
+        # Resolve the folders but not the file itself: a symlinked record is reported as one,
+        # never read through.
+        given = Path(raw).absolute()
+        path = given.parent.resolve() / given.name
+        if not path.exists() and not path.is_symlink():
             errors.append(f"路径不存在：{raw}")
             continue
         candidates = sorted(path.rglob("*.yml")) if path.is_dir() else [path]

@@ -40,6 +40,9 @@ class Document:
     file: str
     data: Any
     positions: dict[FieldPath, tuple[int, int]] = field(repr=False)
+    # Booleans written the YAML 1.1 way (yes/no/on/off), by path: fine where the schema wants
+    # true/false, refused (with the text to write) where it wants text or a number.
+    yaml11_booleans: dict[FieldPath, str] = field(default_factory=dict, repr=False)
 
     def position(self, path: FieldPath) -> tuple[int | None, int | None]:
         """Line and column of ``path``, or of its nearest written ancestor."""
@@ -104,15 +107,16 @@ def _syntax_problem(file: str, source: str, err: yaml.YAMLError) -> Problem:
 
 _CANONICAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _CANONICAL_FLOAT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
-_BOOLEANS = {"true", "True", "TRUE", "false", "False", "FALSE"}
+BOOLEAN_SPELLINGS = {"true", "True", "TRUE", "false", "False", "FALSE"}
 
 
 def yaml11_trap(text: str, tag: str, value: Any) -> str | None:
     """Why a plain scalar that YAML 1.1 (PyYAML) reads differently from what it looks like
     is refused, with the value to write instead; None when it means what it says.
 
-    ``0120`` is octal 80, ``1_500`` is 1500, ``0x1F`` is 31, ``1:30`` is 90 (base 60),
-    ``yes``/``no``/``on``/``off`` are booleans: people write them meaning something else."""
+    ``0120`` is octal 80, ``1_500`` is 1500, ``0x1F`` is 31, ``1:30`` is 90 (base 60): people
+    write them meaning something else. (``yes``/``no``/``on``/``off`` are booleans: whether that
+    is what the field wants is the schema's call, see :func:`yaml11_boolean_message`.)"""
     quoted = f'"{text}"'
     if tag == _TAG + "int" and not _CANONICAL_INT.fullmatch(text):
         digits = text.replace("_", "").lstrip("+")
@@ -133,11 +137,13 @@ def yaml11_trap(text: str, tag: str, value: Any) -> str | None:
     if tag == _TAG + "float" and not _CANONICAL_FLOAT.fullmatch(text):
         return (f"{text} 会被 YAML 读成 {value}：数字请写成 {value}（不用下划线和冒号）；"
                 f"文本请加英文引号，写成 {quoted}。")
-    if tag == _TAG + "bool" and text not in _BOOLEANS:
-        word = "true" if value else "false"
-        return (f"{text} 会被 YAML 读成布尔值 {word}：表示“是/否”请写 {word}；"
-                f"文本请加英文引号，写成 {quoted}。")
     return None
+
+
+def yaml11_boolean_message(text: str, value: bool) -> str:
+    """Why ``yes``/``no``/``on``/``off`` cannot stand in a field that is not a true/false one."""
+    return (f"{text} 会被 YAML 读成布尔值 {'true' if value else 'false'}，而这个字段不是“是/否”："
+            f"请加英文引号，写成 \"{text}\"。")
 
 
 class _Builder:
@@ -148,6 +154,7 @@ class _Builder:
         self.positions: dict[FieldPath, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self._seen: set[int] = set()
+        self.yaml11_booleans: dict[FieldPath, str] = {}
         self._constructor = SafeConstructor()
 
     def _problem(self, node: yaml.Node, path: FieldPath, message: str, rule: str) -> None:
@@ -207,6 +214,8 @@ class _Builder:
         trap = yaml11_trap(node.value, tag, value)
         if trap:
             self._problem(node, path, trap, "yaml.strict_scalar")
+        if tag == _TAG + "bool" and node.value not in BOOLEAN_SPELLINGS:
+            self.yaml11_booleans[path] = node.value
         return value
 
 
@@ -227,7 +236,7 @@ def parse_text(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if builder.problems:
         return None, builder.problems
-    return Document(file, data, positions), []
+    return Document(file, data, positions, builder.yaml11_booleans), []
 
 
 def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
