@@ -46,6 +46,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from helpers.git import commit, git, init_repo
 from mulu.core.rules import PROSE_FIELDS
 from mulu.history.git import Repo

@@ -52,7 +52,9 @@ def parse_reviews(text: str, source: str = "reviews") -> list[Review]:
     for order, item in enumerate(items):
         if not isinstance(item, dict):
             raise MuluError(f"{source} 中第 {order + 1} 项不是评审对象（应有 user.login、state、commit_id）。")
-        user = item.get("user") if isinstance(item.get("user"), dict) else {}
+        user = item.get("user")
+        if not isinstance(user, dict):
+            user = {}
         reviews.append(Review(str(user.get("login") or ""), str(item.get("state") or ""),
                               str(item.get("commit_id") or ""), str(item.get("submitted_at") or ""), order))
     return reviews
