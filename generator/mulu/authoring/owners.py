@@ -165,6 +165,15 @@ def field_verdicts(change: Change, kind: str, old: dict[str, Any], new: dict[str
     return out
 
 
+def _reviewed(change: Change, author: str, approvers: tuple[str, ...], accounts: tuple[str, ...], role: str,
+              may: str) -> Verdict | None:
+    """An allowing verdict when the author is one of ``accounts`` or one of them approved."""
+    if _listed(author, accounts):
+        return Verdict(change, True, f"{author} 是{role}，{may}。")
+    approved = next((a for a in approvers if _listed(a, accounts)), None)
+    return Verdict(change, True, f"{role} {approved} 已批准本次修改。") if approved else None
+
+
 Reader = Callable[[str], "dict[str, Any] | None"]
 
 
@@ -179,21 +188,16 @@ def judge(change: Change, author: str, policy: Policy, maintainers: tuple[str, .
         return [Verdict(change, False, f"registry/ 下不能有{what}：记录必须是普通文件，链接会让记录从网站上消失，"
                                        "或读到仓库以外的文件。请改回普通的 .yml 文件。")]
     if not is_record(path):
-        code_who = _who(policy.code_reviewers, "code_reviewers")
-        if _listed(author, policy.code_reviewers):
-            return [Verdict(change, True, f"{author} 是代码审核人，可以修改代码、CI、schemas 和设置。")]
-        approved = next((a for a in approvers if _listed(a, policy.code_reviewers)), None)
-        if approved:
-            return [Verdict(change, True, f"代码审核人 {approved} 已批准本次修改。")]
-        return [Verdict(change, False, "这不是机构记录文件（代码、CI 配置、schemas、registry/config.yml、代码表等）："
-                                       f"只有代码审核人（{code_who}）可以修改或批准，记录审核人的批准不算。"
-                                       "如确需修改，请在合并请求中说明理由，由代码审核人处理。")]
+        passed = _reviewed(change, author, approvers, policy.code_reviewers, "代码审核人",
+                           "可以修改代码、CI、schemas 和设置")
+        return [passed] if passed else [Verdict(
+            change, False, "这不是机构记录文件（代码、CI 配置、schemas、registry/config.yml、代码表等）："
+                           f"只有代码审核人（{_who(policy.code_reviewers, 'code_reviewers')}）可以修改或批准，"
+                           "记录审核人的批准不算。如确需修改，请在合并请求中说明理由，由代码审核人处理。")]
     who = _who(policy.reviewers, "reviewers")
-    if _listed(author, policy.reviewers):
-        return [Verdict(change, True, f"{author} 是审核人，可以修改任何记录。")]
-    approved = next((a for a in approvers if _listed(a, policy.reviewers)), None)
-    if approved:
-        return [Verdict(change, True, f"审核人 {approved} 已批准本次修改。")]
+    passed = _reviewed(change, author, approvers, policy.reviewers, "审核人", "可以修改任何记录")
+    if passed:
+        return [passed]
     if change.status == "A" or maintainers is None:
         return [Verdict(change, False, f"这是新增的记录：新记录要由审核人（{who}）核实后才能列入目录。"
                                        "请在合并请求中附上证明材料（如营业执照、办学许可证），等待审核人批准。")]
