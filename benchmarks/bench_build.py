@@ -12,7 +12,7 @@ run `mulu build` in a subprocess and report
     search query's time (in the page, from typing to the first result link: it includes
     loading Pagefind and its index) and bytes transferred, a second query, and the time
     until a catalogue page shows its rows and until a filter is applied.
-Targets (REFERENCE.md / issue 3): 10,000 records build < 100 s; first search < 1 s and
+Targets (docs/dev/site.md / issue 3): 10,000 records build < 100 s; first search < 1 s and
 < 300 KB; a record page < 60 KB gzip. Figures go to stdout and benchmarks/out/bench_build.json.
 """
 
@@ -72,7 +72,7 @@ def page_weight(site: Path, page: Path) -> tuple[int, int]:
 
 
 class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
 from mulu.core.kinds import KINDS
 from mulu.project import open_project
 from mulu.sheets import columns, tables
@@ -104,7 +105,7 @@ def test_datapackage_describes_every_csv(registry) -> None:
     files = {f.path: f.content for f in download_files(registry, CTX)}
     package = json.loads(files["downloads/datapackage.json"])
     assert package["profile"] == "tabular-data-package"
-    assert package["title"] == registry.config["title"]
+    assert package["title"] == registry.config.title
     assert package["created"] == CTX.generated_at
     names = [r["name"] for r in package["resources"]]
     assert names == [k.name for k in KINDS]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from mulu.authoring.owners import Outcome, Verdict, check
 from mulu.authoring.reviews import current_approvers, parse_reviews
-from mulu.cli import resolve_root
 from mulu.core.problems import Problem, Summary, add_format_argument, report
 from mulu.errors import MuluError
 from mulu.history.git import Repo
+from mulu.project import resolve_root
 
 HELP = "检查修改权限：机构只能修改自己维护的记录；新增记录和 registry/ 以外的修改需要审核人。"
 

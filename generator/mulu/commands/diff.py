@@ -13,11 +13,11 @@ import re
 from dataclasses import asdict
 from typing import Any
 
-from mulu.cli import resolve_root
 from mulu.core.kinds import KIND_BY_NAME, KINDS
 from mulu.history.compare import WORKING_TREE, Comparison, compare
 from mulu.history.diff import ACTIONS, RecordChange
 from mulu.history.words import Labeller, action_label, counts, field_lines
+from mulu.project import resolve_root
 
 HELP = "比较两个版本的目录数据（默认与工作区比较）：新增、暂停、移出和修改的记录（原值 → 新值），以及新引入的校验问题。"
 FORMATS = ("markdown", "json")

@@ -8,13 +8,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from mulu.authoring.formatting import Finding, format_text, unified_diff
-from mulu.cli import resolve_root
+from mulu.authoring.formatting import Finding, format_record, unified_diff
 from mulu.core.kinds import KINDS
 from mulu.core.loading import decode, read_regular
 from mulu.core.problems import Problem, Summary, add_format_argument, report
-from mulu.core.schema_tree import SchemaTree, load_tree_for, schema_for
+from mulu.core.schemas import SchemaTree, load_tree_for, schema_for
 from mulu.errors import MuluError
+from mulu.project import resolve_root
 
 HELP = "整理记录文件的格式（字段顺序、引号、缩进），保留注释；--check 只检查、不修改。"
 
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
             unformattable += refused
             continue
         text, problems = decode(raw, rel)
-        result = format_text(text, rel, trees[schema]) if text is not None else None
+        result = format_record(text, rel, trees[schema]) if text is not None else None
         if result is None or result.text is None:
             unformattable += problems if result is None else result.problems
             continue
@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         pending += 1
         if args.check:
             findings += _problems(rel, result.findings)
-            if args.diff:
+            if args.diff and text is not None:
                 diffs.append(unified_diff(text, result.text, rel))
         else:
             _write(path, result.text)

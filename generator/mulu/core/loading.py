@@ -23,7 +23,7 @@ from mulu.core.problems import Problem
 try:  # The C loader is ~10x faster; fall back so a pure-Python PyYAML still works.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 40
@@ -308,11 +308,6 @@ def load_file(path: Path, file: str) -> tuple[Document | None, list[Problem]]:
 
 
 _ID_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-
-
-def record_id_from_filename(path: Path) -> str:
-    """A record's id is its file name without ``.yml``."""
-    return path.name[: -len(".yml")] if path.name.endswith(".yml") else path.stem
 
 
 REFERENCE_FILES = ("regions", "occupations", "levels")

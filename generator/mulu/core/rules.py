@@ -138,8 +138,9 @@ def weights_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
     if kind != "specs":
         return
     weights = [c.get("weight") for c in data.get("competencies") or [] if isinstance(c, dict)]
-    if weights and all(isinstance(w, int) for w in weights) and sum(weights) != 100:
-        yield ("competencies",), f"各工作任务的考核比重之和应为 100%，现在是 {sum(weights)}%：请调整 weight。"
+    numbers = [w for w in weights if isinstance(w, int)]
+    if numbers and len(numbers) == len(weights) and sum(numbers) != 100:
+        yield ("competencies",), f"各工作任务的考核比重之和应为 100%，现在是 {sum(numbers)}%：请调整 weight。"
 
 
 # -- clean text -------------------------------------------------------------------------

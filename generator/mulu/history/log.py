@@ -76,14 +76,6 @@ class Adjustment:
         """Whether this entry is an editorial correction rather than a notice."""
         return not self.notice
 
-    def changes_of(self, kind: str) -> list[RecordChange]:
-        """This entry's changes to records of ``kind``."""
-        return [c for c in self.changes if c.kind == kind]
-
-    def kinds(self) -> list[str]:
-        """Kinds with changes, in first-seen order."""
-        return list(dict.fromkeys(c.kind for c in self.changes))
-
 
 @dataclass
 class TimelineEntry:

@@ -117,7 +117,7 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
     # Built cell by cell: DataFrame.map would re-infer dtypes and turn 20 into 20.0.
     safe = pd.DataFrame([[_guard(v) for v in row] for row in frame.itertuples(index=False)],
                         columns=frame.columns, dtype=object)
-    text = safe.to_csv(index=False, lineterminator="\r\n")
+    text = str(safe.to_csv(index=False, lineterminator="\r\n"))
     return ("\ufeff" + text).encode("utf-8")
 
 
@@ -212,15 +212,16 @@ _LIST_TYPES = {C.LIST, C.LEVELS, C.MARKS, C.OCCUPATIONS, C.OCCUPATION_NAMES}
 
 
 def schema_node(registry: Registry, kind: str, path: tuple[str, ...]) -> dict[str, Any]:
-    """The (inlined) JSON Schema node of field ``path`` of ``kind``; list items are looked into."""
-    node: Any = registry.schema_for(kind).validator.schema
-    for key in path:
-        if node.get("type") == "array" and isinstance(node.get("items"), dict):
-            node = node["items"]
-        node = node.get("properties", {}).get(key, {})
-    if node.get("type") == "array" and isinstance(node.get("items"), dict):
-        node = {**node["items"], **{k: v for k, v in node.items() if k in ("title", "description")}}
-    return node
+    """The JSON Schema keywords of field ``path`` of ``kind`` (``$ref`` followed); for a list,
+    those of its items under the list's own title and description."""
+    tree = registry.schema_for(kind).tree
+    field = tree.at(path)
+    if field is None:
+        return {}
+    items = tree.items(field) if field.type == "array" else None
+    if items is not None:
+        return {**items.node, **{k: v for k, v in field.node.items() if k in ("title", "description")}}
+    return field.node
 
 
 def _field_description(registry: Registry, kind: str, col: Column) -> str:

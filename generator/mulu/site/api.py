@@ -47,9 +47,9 @@ def api_files(registry: Registry, ctx: SiteContext) -> Iterator[DataFile]:
                 **stamp, "kind": kind.name, "id": r.id, "page": record_path(r),
                 "source_file": r.file, "data": r.data}, pretty=True))
     yield DataFile(f"{BASE}index.json", _dump({
-        **stamp, "title": registry.config.get("title", ""), "count": registry.count(), "kinds": kinds,
+        **stamp, "title": registry.config.title, "count": registry.count(), "kinds": kinds,
         "downloads": {k: {ext: f"downloads/{k}.{ext}" for ext in ("csv", "xlsx", "json")}
-                      for k in (c["kind"] for c in registry.config.get("catalogues") or [] if isinstance(c, dict))},
+                      for k in (c.kind for c in registry.config.catalogues)},
         }, pretty=True))
 
 

@@ -62,10 +62,10 @@ def source_epoch(root: Path, registry: Registry, environ: Mapping[str, str] | No
 def build_context(registry: Registry, root: Path, environ: Mapping[str, str] | None = None) -> SiteContext:
     """The :class:`SiteContext` for building ``registry`` (read from ``root``)."""
     epoch, revision = source_epoch(root, registry, environ)
-    repo = registry.config.get("repository") or {}
+    repo = registry.config.repository
     generated = datetime.fromtimestamp(epoch, CHINA).isoformat()
-    return SiteContext(generated_at=generated, revision=revision, repo_url=str(repo.get("url", "")),
-                       repo_edit=str(repo.get("edit", "edit/main")),
+    return SiteContext(generated_at=generated, revision=revision, repo_url=repo.url,
+                       repo_edit=repo.edit or "edit/main",
                        # History is read from git here, never during validation (cached per commit).
                        extras={"epoch": epoch, "history": load_history(root)})
 

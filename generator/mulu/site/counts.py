@@ -13,18 +13,18 @@ class Counts:
     """``by[(region, kind)]`` counts statuses of the records of ``kind`` in ``region`` or
     below it; ``kinds[kind]`` counts the whole catalogue."""
 
-    by: dict[tuple[str, str], Counter] = field(default_factory=dict)
-    kinds: dict[str, Counter] = field(default_factory=dict)
+    by: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
+    kinds: dict[str, Counter[str]] = field(default_factory=dict)
 
-    def get(self, region: str, kind: str) -> Counter:
+    def get(self, region: str, kind: str) -> Counter[str]:
         """Status counts of ``kind`` within ``region`` (empty when none)."""
         return self.by.get((region, kind), Counter())
 
 
 def count_records(registry: Registry) -> Counts:
     """Walk every record once, adding it to its region and all the region's ancestors."""
-    by: dict[tuple[str, str], Counter] = {}
-    kinds: dict[str, Counter] = {}
+    by: dict[tuple[str, str], Counter[str]] = {}
+    kinds: dict[str, Counter[str]] = {}
     chains: dict[str, list[str]] = {}
     for record in registry.all_records():
         kinds.setdefault(record.kind, Counter())[record.status] += 1

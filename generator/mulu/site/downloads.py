@@ -35,13 +35,13 @@ def datapackage(registry: Registry, ctx: SiteContext, kinds: Iterable[str]) -> d
     package: dict[str, Any] = {
         "profile": "tabular-data-package",
         "name": "mulu",
-        "title": str(config.get("title", "职业技能培训目录清单")),
-        "description": str(config.get("description", "")).strip(),
+        "title": config.title,
+        "description": config.description,
         "created": ctx.generated_at,
         "resources": resources,
     }
-    if config.get("site_url"):
-        package["homepage"] = str(config["site_url"])
+    if config.site_url:
+        package["homepage"] = config.site_url
     if ctx.revision:
         package["revision"] = ctx.revision  # the commit the data is from ("version" is meant for semver)
     return package

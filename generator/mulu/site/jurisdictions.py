@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mulu.core.kinds import STATUSES
 from mulu.core.registry import Registry
 from mulu.site.counts import Counts, count_records
 from mulu.site.home import (
-    catalogue_kinds,
     jurisdiction_table,
     newest_notices,
     notice_list,
@@ -15,8 +15,6 @@ from mulu.site.home import (
 from mulu.site.html import esc, link, table
 from mulu.site.model import Page, SiteContext, relative
 from mulu.site.records import catalogue_title
-
-STATUSES = ("在册", "暂停", "已移出")
 
 
 def _children(registry: Registry, code: str, counts: Counts, kinds: list[str]) -> list[str]:
@@ -29,7 +27,7 @@ def jurisdiction_page(code: str, registry: Registry, counts: Counts) -> Page:
     """Counts by catalogue and status, sub-regions, and the notices issued there."""
     here = f"jurisdictions/{code}/"
     name = registry.reference.region_name(code)
-    kinds = catalogue_kinds(registry)
+    kinds = registry.config.catalogue_kinds()
 
     def filtered(kind: str, region: str, status: str = "") -> str:
         query = f"?region={region}" + (f"&status={status}" if status else "")
@@ -64,7 +62,7 @@ def jurisdiction_page(code: str, registry: Registry, counts: Counts) -> Page:
 def jurisdiction_pages(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
     """The index of jurisdictions and one page for each."""
     counts = count_records(registry)
-    codes = [str(c) for c in registry.config.get("jurisdictions") or []]
+    codes = list(registry.config.jurisdictions)
     yield Page(path="jurisdictions/", title="各辖区", nav="", nav_order=40,
                html="<p>本目录覆盖的辖区，数字为在册记录数（含下级地区），点击可查看筛选后的目录。</p>"
                     + jurisdiction_table(registry, counts, "jurisdictions/"))
