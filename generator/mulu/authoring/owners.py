@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mulu.core.config import parse_config
 from mulu.core.kinds import KIND_BY_NAME
 from mulu.core.loading import decode, parse_text
 from mulu.history.git import GITLINK_MODE, REGULAR_MODES, BranchCommit, RawChange, Repo
@@ -109,11 +110,8 @@ def policy_from(config: dict[str, Any] | None) -> Policy:
     """The :class:`Policy` of a parsed registry/config.yml (empty when unreadable)."""
     if config is None:
         return Policy()
-    marks = config.get("reviewer_only_fields")
-    reviewer_only = {str(k): tuple(str(f) for f in v) for k, v in marks.items()
-                     if isinstance(v, list)} if isinstance(marks, dict) else {}
-    return Policy(_accounts(config.get("reviewers")), _accounts(config.get("code_reviewers")),
-                  _accounts(config.get("department_accounts")), reviewer_only)
+    typed = parse_config(config)
+    return Policy(typed.reviewers, typed.code_reviewers, typed.department_accounts, dict(typed.reviewer_only_fields))
 
 
 def is_record(path: str) -> bool:
