@@ -41,7 +41,7 @@ from mulu.site.output import (
     write_files,
     write_page,
 )
-from mulu.site.providers import PROVIDERS
+from mulu.site.providers import FINISHERS, PROVIDERS
 from mulu.site.render import Rendered, render
 
 log = logging.getLogger("mkdocs.plugins.mulu")
@@ -129,9 +129,10 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         if not config.site_url and registry.config.get("site_url"):
             config.site_url = str(registry.config["site_url"]).rstrip("/") + "/"
         try:
-            self.rendered = render(registry, self.ctx, PROVIDERS)
+            self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS)
         except SiteError as err:
             raise PluginError(str(err)) from err
+        config.extra["mulu_manifest_digest"] = self.ctx.extras.get("manifest_digest", "")  # shown in the footer
         self.nav_pages = {src_uri(p.path): p for p in self.rendered.pages if p.nav is not None}
         self.stamped = [p for p in self.rendered.pages if p.nav is None]
         self.shell_html = {}
