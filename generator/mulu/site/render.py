@@ -9,7 +9,6 @@ from mulu.core.registry import Registry
 from mulu.errors import SiteError
 from mulu.site.model import DataFile, Page, ProviderFn, SiteContext
 
-
 # Runs after every provider and sees their data files (the manifest hashes them all).
 FinisherFn = Callable[[Registry, SiteContext, list[DataFile]], Iterable[DataFile]]
 
