@@ -43,8 +43,8 @@ def publication_log(registry: Registry, ctx: SiteContext) -> PublicationLog:
 
 
 def publications_json(log: PublicationLog) -> bytes:
-    """The log as published: one entry per line, oldest first, so that a copy kept from an
-    earlier publication is, line for line, the beginning of every later one."""
+    """The log as published: one entry per line (in canonical form), oldest first; the
+    entries of a copy kept from an earlier publication begin every later log."""
     head = {"format": FORMAT, "available": log.available, "note": log.note}
     lines = [canonical(entry).decode("utf-8") for entry in log.entries]
     body = ",\n".join(lines)
