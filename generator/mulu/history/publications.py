@@ -95,8 +95,21 @@ def _records(state: dict[str, str], digests: _Digests) -> list[tuple[str, str, s
     return out
 
 
-def load_publications(root: Path, rev: str = "HEAD", *, cache: bool = True) -> PublicationLog:
-    """The publication log of ``root``'s registry along the first-parent chain ending at ``rev``."""
+def _seed(repo: Repo, root: Path, digests: _Digests, known: dict[str, str]) -> None:
+    """Take the digests of working files already read (``{file: digest}``) for their blobs:
+    a blob with the same id has the same bytes, so a first build parses each file once."""
+    for file, digest in known.items():
+        try:
+            content = (root / file).read_bytes()
+        except OSError:
+            continue
+        digests.known.setdefault(repo.blob_id(content), digest)
+
+
+def load_publications(root: Path, rev: str = "HEAD", *, cache: bool = True,
+                      known: dict[str, str] | None = None) -> PublicationLog:
+    """The publication log of ``root``'s registry along the first-parent chain ending at ``rev``.
+    ``known``: digests of record files (paths relative to ``root``) as they are on disk."""
     try:
         repo = Repo.open(root)
         head = repo.resolve(rev)
@@ -107,6 +120,7 @@ def load_publications(root: Path, rev: str = "HEAD", *, cache: bool = True) -> P
             batch = commits[start:start + BATCH]
             raw.update(repo.diff_commits([(c.sha, c.parent) for c in batch]))
         digests = _Digests(root if cache else None)
+        _seed(repo, root, digests, known or {})
         wanted = {rc.new_blob: rc.new_path for changes in raw.values() for rc in changes
                   if rc.new_blob and record_kind(rc.new_path)}
         digests.fill(repo, wanted)

@@ -37,7 +37,8 @@ def publication_log(registry: Registry, ctx: SiteContext) -> PublicationLog:
     """The publication log of the commit being built (read from git once per build)."""
     log = ctx.extras.get("publications")
     if not isinstance(log, PublicationLog):
-        log = load_publications(registry.root)
+        digests = record_digests(registry, ctx)
+        log = load_publications(registry.root, known={r.file: digests[(r.kind, r.id)] for r in registry.all_records()})
         ctx.extras["publications"] = log
     return log
 
