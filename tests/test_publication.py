@@ -285,7 +285,7 @@ def test_verify_names_what_was_tampered_with(published: Path, tmp_path: Path, mu
     assert result.code == 1, result.out + result.err
     lines = [line for line in result.out.splitlines() if line.startswith(file + ":")]
     assert lines and any(detail in line for line in lines), result.out
-    assert "核验未通过" in result.out and "Traceback" not in result.err
+    assert re.search(r"核验发现 \d+ 个问题（[1-9]\d* 个错误）", result.out) and "Traceback" not in result.err
 
 
 def test_verify_finds_a_record_that_differs_from_the_stated_commit(published: Path, tmp_path: Path, mulu) -> None:
@@ -352,3 +352,13 @@ def test_record_page_shows_digest_commit_and_footer_digest(published: Path, brow
         assert "2024-03-05" in box.inner_text() and RECORD_FILE in box.inner_text()
         assert page.locator("footer .mulu-manifest-digest").inner_text() == _manifest(site)["digest"]
         page.close()
+
+
+def test_outside_git_the_site_still_verifies_and_says_what_it_could_not_check(project: Path, mulu) -> None:
+    assert mulu("build", "--no-search", cwd=project).code == 0
+    page = (project / "site" / "institutions" / RECORD / "index.html").read_text(encoding="utf-8")
+    assert "本目录不在 git 仓库中" in page and "fatal" not in page
+    result = mulu("verify", "site", cwd=project)
+    assert result.code == 0, result.out
+    assert "未与仓库比对" in result.out and "（警告）" in result.out
+    assert mulu("verify", "site", "--strict", cwd=project).code == 1

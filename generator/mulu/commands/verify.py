@@ -28,7 +28,7 @@ HELP = "核验网站或下载的文件：文件哈希、记录摘要、发布记
 MANIFEST = "api/v1/manifest.json"
 PUBLICATIONS = "api/v1/publications.json"
 SUMMARY = Summary(passed="核验通过：所有文件、记录和发布记录都与清单一致。",
-                  failed="核验未通过：共 {count} 个问题，涉及 {files} 个文件。")
+                  failed="核验发现 {count} 个问题（{errors} 个错误），涉及 {files} 个文件；有错误即为未通过。")
 Key = tuple[str, str]
 
 
@@ -38,6 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--manifest", metavar="manifest.json", help="核验单个文件时使用的清单（网站的 api/v1/manifest.json）。")
     parser.add_argument("--against", metavar="版本",
                         help="与代码仓库中这个版本（分支、标签或提交）的目录数据比对；默认为清单中写明的提交。")
+    parser.add_argument("--strict", action="store_true", help="警告（如无法与仓库比对）也算未通过。")
     add_format_argument(parser)
 
 
@@ -371,4 +372,4 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "text":
         print(f"核验{subject}" + ("：" + "，".join(check.facts) if check.facts else ""))
     print(report(check.problems, args.format, SUMMARY))
-    return 1 if failing(check.problems) else 0
+    return 1 if failing(check.problems, args.strict) else 0

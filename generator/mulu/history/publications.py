@@ -112,6 +112,9 @@ def load_publications(root: Path, rev: str = "HEAD", *, cache: bool = True,
     ``known``: digests of record files (paths relative to ``root``) as they are on disk."""
     try:
         repo = Repo.open(root)
+    except GitError:
+        return PublicationLog(False, f"{UNAVAILABLE}：本目录不在 git 仓库中（例如从源码压缩包构建）。")
+    try:
         head = repo.resolve(rev)
         commits = list(reversed(repo.first_parent_log(head)))          # oldest first
         shallow = repo.is_shallow()
@@ -125,7 +128,7 @@ def load_publications(root: Path, rev: str = "HEAD", *, cache: bool = True,
                   if rc.new_blob and record_kind(rc.new_path)}
         digests.fill(repo, wanted)
     except GitError as err:
-        return PublicationLog(False, f"{UNAVAILABLE}：本目录不在 git 仓库中，或读取 git 历史失败（{err}）。")
+        return PublicationLog(False, f"{UNAVAILABLE}：读取 git 历史失败（{err}）。")
     digests.save()
     state: dict[str, str] = {}                  # record file -> blob id
     current: dict[tuple[str, str], str] = {}    # (kind, id) -> digest
