@@ -365,3 +365,13 @@ def test_outside_git_the_site_still_verifies_and_says_what_it_could_not_check(pr
     assert result.code == 0, result.out
     assert "未与仓库比对" in result.out and "（警告）" in result.out
     assert mulu("verify", "site", "--strict", cwd=project).code == 1
+
+
+def test_a_stated_commit_missing_from_the_repository_is_a_finding(published: Path, tmp_path: Path, mulu) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(published, other, ignore=shutil.ignore_patterns(".git", "site", ".mulu-cache"))
+    init_repo(other, "另一个仓库", date="2024-04-01")
+    result = mulu("verify", str(published / "site"), cwd=other)
+    assert result.code == 1
+    assert any(line.startswith("api/v1/manifest.json:") and "不在本仓库中" in line for line in result.out.splitlines())
+    assert mulu("verify", str(published / "site"), "--against", "no-such-branch", cwd=other).code == 2

@@ -222,7 +222,12 @@ def check_against_git(root: Path, rev: str, manifest: dict[str, Any], entries: l
     try:
         sha, at = digests_at(root, rev)
     except GitError as err:
-        raise MuluError(f"无法读取代码仓库中的版本“{rev}”：{err.message}") from err
+        if not rev_is_manifest(rev, manifest):
+            raise MuluError(f"无法读取代码仓库中的版本“{rev}”：{err.message}") from err
+        # The stated commit is gone: a finding (a rewritten history, or another repository).
+        check.error(MANIFEST, f"清单所述的提交 {rev} 不在本仓库中：仓库历史可能被改写过，或这不是发布该网站的仓库"
+                    "（可用 --against 指定要比对的版本）。", "commit")
+        return
     expected = manifest_map(manifest)
     for key in sorted(expected.keys() - at.keys()):
         check.error(f"registry/{key[0]}/{key[1]}.yml", f"清单中有记录 {key[0]}/{key[1]}，仓库版本 {sha[:12]} 中没有。", key[1])
