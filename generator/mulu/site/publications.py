@@ -8,11 +8,13 @@ computed once per build and kept in ``SiteContext.extras``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from mulu.core.digest import canonical, record_digest
 from mulu.core.registry import Record, Registry
 from mulu.history.publications import PublicationLog, load_publications
+from mulu.site.context import CHINA
 from mulu.site.feeds import Entry, Feed, atom, tag_uri
 from mulu.site.html import esc, external_link, link
 from mulu.site.model import DataFile, SiteContext, record_path, relative
@@ -55,6 +57,14 @@ def publications_json(log: PublicationLog) -> bytes:
 def _absolute(registry: Registry, path: str) -> str:
     site = str(registry.config.get("site_url") or "")
     return site.rstrip("/") + "/" + path if site else relative(FEED, path)
+
+
+def china_date(stamp: str) -> str:
+    """The date (Beijing time) of an ISO 8601 instant such as git's committer date."""
+    try:
+        return datetime.fromisoformat(stamp).astimezone(CHINA).date().isoformat()
+    except ValueError:
+        return stamp[:10]
 
 
 def commit_url(ctx: SiteContext, commit: str, file: str = "") -> str:
@@ -107,7 +117,7 @@ def verification_box(record: Record, registry: Registry, ctx: SiteContext) -> st
         url = commit_url(ctx, commit, record.file)
         shown = f'<code class="mulu-verify__commit">{esc(commit)}</code>'
         commit_html = (link(url, commit, rel="nofollow noopener", class_="mulu-verify__commit") if url else shown)
-        commit_html += f"（{esc(time[:10])}）"
+        commit_html += f"（{esc(china_date(time))}）"
     else:
         commit_html = esc(log.note or "本记录的最新内容尚未提交。")
     rows = [("记录摘要（SHA-256）", f'<code class="mulu-verify__digest">{esc(digest)}</code>'),
