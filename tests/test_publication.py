@@ -18,7 +18,8 @@ import openpyxl
 import pytest
 import yaml
 
-from conftest import REPO, copy_project, run_mulu, serve
+from helpers.browser import serve
+from helpers.project import REPO, copy_project, run_mulu
 from helpers.git import commit, git, init_repo
 from mulu.core.digest import canonical, record_digest
 from mulu.core.loading import load_file

@@ -259,7 +259,7 @@ def rev_is_manifest(rev: str, manifest: dict[str, Any]) -> bool:
 
 
 def _repository(root_arg: str | None, needed: bool) -> Path | None:
-    from mulu.cli import resolve_root
+    from mulu.project import resolve_root
 
     try:
         return resolve_root(root_arg)

@@ -55,7 +55,7 @@ def publications_json(log: PublicationLog) -> bytes:
 
 
 def _absolute(registry: Registry, path: str) -> str:
-    site = str(registry.config.get("site_url") or "")
+    site = registry.config.site_url
     return site.rstrip("/") + "/" + path if site else relative(FEED, path)
 
 
@@ -82,18 +82,18 @@ def _entry(registry: Registry, ctx: SiteContext, number: int, entry: dict[str, A
              ("清单摘要（SHA-256）", f"<code>{esc(entry['manifest_digest'])}</code>"),
              ("上一条的摘要", f"<code>{esc(entry['previous'])}</code>" if entry["previous"] else "（第一条）")]
     html = "<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"
-    return Entry(id=tag_uri(str(registry.config.get("site_url") or ""), f"publication/{commit}"),
+    return Entry(id=tag_uri(registry.config.site_url, f"publication/{commit}"),
                  title=f"第 {number} 次发布：{str(entry['time'])[:10]}（提交 {commit[:12]}）",
                  updated=str(entry["time"]), link=_absolute(registry, PUBLICATIONS), content_html=html)
 
 
 def feed_file(registry: Registry, ctx: SiteContext, log: PublicationLog) -> DataFile:
     """The Atom feed of publications, newest first."""
-    title = str(registry.config.get("title") or "职业技能培训目录")
+    title = registry.config.title
     numbered = list(enumerate(log.entries, start=1))[-FEED_ENTRIES:]
     entries = [_entry(registry, ctx, n, e) for n, e in reversed(numbered)]
     updated = str(log.entries[-1]["time"]) if log.entries else ctx.generated_at
-    feed = Feed(id=tag_uri(str(registry.config.get("site_url") or ""), FEED), title=f"{title}：发布记录",
+    feed = Feed(id=tag_uri(registry.config.site_url, FEED), title=f"{title}：发布记录",
                 updated=updated, self_link=_absolute(registry, FEED), alternate_link=_absolute(registry, GUIDE),
                 author=title, subtitle=log.note)
     return DataFile(FEED, atom(feed, entries))
