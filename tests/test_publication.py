@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from helpers.browser import serve
-from helpers.project import REPO, copy_project, run_mulu
 from helpers.git import commit, git, init_repo
+from helpers.project import REPO, copy_project, run_mulu
 from mulu.core.digest import canonical, record_digest
 from mulu.core.loading import load_file
 
