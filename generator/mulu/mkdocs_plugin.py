@@ -40,7 +40,7 @@ from mulu.site.output import (
     write_files,
     write_page,
 )
-from mulu.site.providers import PROVIDERS
+from mulu.site.providers import FINISHERS, PROVIDERS
 from mulu.site.render import Rendered, render
 
 # Generated pages carry no Markdown, only front matter: hide the (empty) table of contents,
@@ -131,9 +131,10 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         if not config.site_url and registry.config.site_url:
             config.site_url = registry.config.site_url.rstrip("/") + "/"
         try:
-            self.rendered = render(registry, self.ctx, PROVIDERS)
+            self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS)
         except SiteError as err:
             raise PluginError(str(err)) from err
+        config.extra["mulu_manifest_digest"] = self.ctx.extras.get("manifest_digest", "")  # shown in the footer
         self.nav_pages = {src_uri(p.path): p for p in self.rendered.pages if p.nav is not None}
         self.stamped = [p for p in self.rendered.pages if p.nav is None]
         self.shell_html = {}

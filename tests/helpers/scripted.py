@@ -132,6 +132,7 @@ def make_history_project(root: Path) -> Path:
             shutil.copytree(REPO / name, root / name)
     if (REPO / "mkdocs.yml").is_file():
         shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    git(root, "init", "-q", "-b", "main")
     commit(root, "导入示例目录", "2024-01-10")
     reg = root / "registry"
     (reg / "notices/t-stats-1.yml").write_text(STATS_NOTICE.format(id="t-stats-1", number="黑人社统测〔2024〕1号",

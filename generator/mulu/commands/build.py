@@ -32,6 +32,7 @@ class BuildResult:
     pages: int = 0
     files: int = 0
     seconds: float = 0.0
+    manifest_digest: str = ""
 
 
 class _Collect(logging.Handler):
@@ -92,7 +93,7 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True) ->
     assert rendered is not None  # set by on_config of the build that just succeeded
     swap_into(tmp, out)
     return BuildResult(True, pages=len(rendered.pages), files=len(rendered.files),
-                       seconds=time.monotonic() - started)
+                       seconds=time.monotonic() - started, manifest_digest=str(ctx.extras.get("manifest_digest", "")))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -112,4 +113,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(f"网站已生成：{result.pages} 个页面、{result.files} 个数据文件 -> {out}"
           f"（用时 {time.monotonic() - started:.1f} 秒）")
+    if result.manifest_digest:
+        print(f"清单摘要（SHA-256，见 api/v1/manifest.json）：{result.manifest_digest}")
     return 0

@@ -47,6 +47,10 @@ class ProjectConfig:
     # jurisdiction code -> the sections of its programme catalogue (重点产业指导目录 / 一般性目录)
     programme_sections: dict[str, tuple[str, ...]] = field(default_factory=dict)
     mask_trainer_names: bool = False
+    code_reviewers: tuple[str, ...] = ()
+    department_accounts: tuple[str, ...] = ()
+    # kind (or "all") -> field paths only a reviewer may change, e.g. "levels[].subsidy"
+    reviewer_only_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def catalogue_kinds(self) -> list[str]:
         """The kinds published as catalogues, in configured order; every kind but notices when none is configured."""
@@ -64,6 +68,10 @@ def _text(data: Mapping[str, Any], key: str, default: str = "") -> str:
     return default if value is None else str(value).strip()
 
 
+def _accounts(value: Any) -> tuple[str, ...]:
+    return tuple(str(v).strip().lstrip("@") for v in value or [] if isinstance(v, (str, int)) and not isinstance(v, bool))
+
+
 def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
     """The typed settings of a ``config.yml`` mapping (already checked against its schema;
     anything missing or malformed falls back to its default, so a lenient build still runs)."""
@@ -72,6 +80,8 @@ def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
     repo = repo if isinstance(repo, Mapping) else {}
     privacy = data.get("privacy")
     privacy = privacy if isinstance(privacy, Mapping) else {}
+    marks = data.get("reviewer_only_fields")
+    marks = marks if isinstance(marks, Mapping) else {}
     catalogues = tuple(Catalogue(str(c["kind"]), _text(c, "title") or _text(c, "kind"), _text(c, "description"))
                        for c in data.get("catalogues") or [] if isinstance(c, Mapping) and c.get("kind"))
     return ProjectConfig(
@@ -80,10 +90,13 @@ def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
         jurisdictions=tuple(str(j) for j in data.get("jurisdictions") or []),
         repository=Repository(_text(repo, "url"), _text(repo, "edit")),
         site_url=_text(data, "site_url"),
-        reviewers=tuple(str(r).strip().lstrip("@") for r in data.get("reviewers") or []),
+        reviewers=_accounts(data.get("reviewers")),
         catalogues=catalogues,
         programme_sections=_sections(data.get("programme_sections")),
         mask_trainer_names=bool(privacy.get("mask_trainer_names", False)),
+        code_reviewers=_accounts(data.get("code_reviewers")),
+        department_accounts=_accounts(data.get("department_accounts")),
+        reviewer_only_fields={str(k): tuple(str(f) for f in v) for k, v in marks.items() if isinstance(v, list)},
     )
 
 

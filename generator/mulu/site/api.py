@@ -13,6 +13,7 @@ from typing import Any
 from mulu.core.kinds import KINDS
 from mulu.core.registry import Registry
 from mulu.site.model import DataFile, SiteContext, record_path
+from mulu.site.publications import record_digests
 from mulu.site.records import catalogue_title
 
 # Version of the record format the API serves (the schemas in schemas/). Bump the major
@@ -33,6 +34,7 @@ def api_files(registry: Registry, ctx: SiteContext) -> Iterator[DataFile]:
     if ctx.revision:
         stamp["revision"] = ctx.revision
     kinds = []
+    digests = record_digests(registry, ctx)
     for kind in KINDS:
         records = registry.records.get(kind.name, {})
         kinds.append({"kind": kind.name, "title": catalogue_title(registry, kind.name), "noun": kind.noun,
@@ -41,11 +43,12 @@ def api_files(registry: Registry, ctx: SiteContext) -> Iterator[DataFile]:
                       "page": f"{kind.name}/"})
         yield DataFile(f"{BASE}{kind.name}.json", _dump({
             **stamp, "kind": kind.name, "count": len(records),
-            "records": [{"id": r.id, "page": record_path(r), "data": r.data} for r in records.values()]}))
+            "records": [{"id": r.id, "page": record_path(r), "digest": digests[(r.kind, r.id)], "data": r.data}
+                        for r in records.values()]}))
         for r in records.values():
             yield DataFile(f"{BASE}{kind.name}/{r.id}.json", _dump({
                 **stamp, "kind": kind.name, "id": r.id, "page": record_path(r),
-                "source_file": r.file, "data": r.data}, pretty=True))
+                "source_file": r.file, "digest": digests[(r.kind, r.id)], "data": r.data}, pretty=True))
     yield DataFile(f"{BASE}index.json", _dump({
         **stamp, "title": registry.config.title, "count": registry.count(), "kinds": kinds,
         "downloads": {k: {ext: f"downloads/{k}.{ext}" for ext in ("csv", "xlsx", "json")}
