@@ -26,10 +26,21 @@ def credit_code(rng: random.Random, prefix: str, region: str) -> str:
     return body + check_character(body)
 
 
+def reference_contains(jurisdiction: str, region: str) -> bool:
+    """Whether ``region`` lies in ``jurisdiction`` by its code (province xx0000, prefecture xxxx00)."""
+    if jurisdiction.endswith("0000"):
+        return region[:2] == jurisdiction[:2]
+    if jurisdiction.endswith("00"):
+        return region[:4] == jurisdiction[:4]
+    return region == jurisdiction
+
+
 class _Maker:
     def __init__(self, rng: random.Random, regions: list[str], occupations: list[Occupation],
                  notices: list[tuple[str, str]]) -> None:
         self.rng, self.regions, self.occupations, self.notices = rng, regions, occupations, notices
+        # Programme catalogue sections per jurisdiction (config.yml programme_sections), by region.
+        self.sections: dict[str, tuple[str, ...]] = {}
 
     def person(self) -> str:
         return self.rng.choice(SURNAMES) + "".join(self.rng.choice(GIVEN) for _ in range(self.rng.randint(1, 2)))
@@ -52,6 +63,9 @@ class _Maker:
         base = [700, 1000, 1500, 2000, 3000]
         rec["levels"] = [{"level": lv, "hours": 80 + 40 * k, "subsidy": base[min(k, 4)],
                           "certificate": "职业技能等级证书"} for k, lv in enumerate(occ.levels)]
+        names = next((v for j, v in self.sections.items() if reference_contains(j, rec["region"])), None)
+        if names:
+            rec["section"] = self.rng.choice(names)
         rec["effective"] = rec["listed"]["date"]
         rec["notes"] = f"第{i}号合成项目：面向城乡劳动者开展{occ.name}技能培训，培训合格后参加等级认定。"
         return rec
@@ -125,6 +139,7 @@ def _dump(path: Path, data: dict[str, Any]) -> None:
 def generate(source: Path, dest: Path, n: int, seed: int = 0) -> dict[str, int]:
     """Write a project with ``n`` records (plus notices) to ``dest``, copying the code lists,
     config and schemas of the project at ``source``. Returns the count per kind."""
+    from mulu.core.config import parse_config
     from mulu.core.loading import OPTIONAL_REFERENCE_FILES, REFERENCE_FILES, load_file
     from mulu.core.reference import build_reference
 
@@ -142,6 +157,8 @@ def generate(source: Path, dest: Path, n: int, seed: int = 0) -> dict[str, int]:
     notices = [_notice(i, start + timedelta(days=7 * i), rng.choice(regions)) for i in range(max(8, n // 50))]
     maker = _Maker(rng, regions, list(reference.occupations.values()),
                    [(x["id"], x["date"]) for x in notices])
+    config, _ = load_file(dest / "registry" / "config.yml", "config.yml")
+    maker.sections = dict(parse_config(config.data if config is not None else None).programme_sections)
     makers: dict[str, Callable[[int], dict[str, Any]]] = {
         "programmes": maker.programme, "institutions": maker.institution, "assessors": maker.assessor,
         "bases": maker.base, "studios": maker.studio, "specs": maker.spec}
