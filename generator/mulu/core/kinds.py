@@ -50,6 +50,8 @@ def references(kind: str, data: dict[str, Any]) -> Iterator[Reference]:
             yield Reference(path, "notices", target)
     if kind == "programmes" and isinstance(data.get("spec"), str):
         yield Reference(("spec",), "specs", data["spec"])
+    if kind == "specs" and isinstance(data.get("replaced_by"), str):
+        yield Reference(("replaced_by",), "specs", data["replaced_by"])
     unit_field = {"bases": "operator", "studios": "host"}.get(kind)
     if unit_field:
         target = get_path(data, (unit_field, "institution"))
