@@ -123,6 +123,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(self.ctx.extras.get("epoch", 0)))
         config.site_name = safe_title(str(registry.config.get("title") or config.site_name))
         config.extra["mulu_generated_at"] = self.ctx.generated_at  # shown in the footer
+        config.extra["mulu_as_of"] = self.ctx.as_of  # the footer's 状态核算日期
         self.description = str(registry.config.get("description") or "")
         if self.description:
             config.site_description = safe_title(self.description)
