@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import shutil
 import subprocess
 import sys
@@ -15,8 +16,14 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from helpers.dates import AS_OF
+
+ENV_AS_OF = "MULU_AS_OF"
 
 REPO = Path(__file__).resolve().parent.parent
+# Effective statuses are computed for a fixed day in every test (subprocesses inherit it);
+# the one real-time test removes it.
+os.environ[ENV_AS_OF] = AS_OF
 
 
 @dataclass

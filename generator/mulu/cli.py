@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "export": "export",
     "stats": "stats",
     "synth": "synth",
+    "due": "due",
 }
 
 
