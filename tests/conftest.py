@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+
 from helpers.dates import AS_OF
 
 ENV_AS_OF = "MULU_AS_OF"

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
+
 from helpers.records import seed
 
 AS_OF = date(2026, 11, 30)

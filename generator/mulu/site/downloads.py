@@ -49,7 +49,7 @@ def with_effective(frame: pd.DataFrame, kind: str, found: dict[tuple[str, str], 
 def datapackage(registry: Registry, ctx: SiteContext, kinds: Iterable[str]) -> dict[str, Any]:
     """The ``datapackage.json`` describing the CSV downloads of ``kinds``."""
     config = registry.config
-    resources = []
+    resources: list[dict[str, Any]] = []
     for kind in kinds:
         resources.append({
             "name": kind, "path": f"{kind}.csv", "profile": "tabular-data-resource",
@@ -59,9 +59,9 @@ def datapackage(registry: Registry, ctx: SiteContext, kinds: Iterable[str]) -> d
             "schema": table_schema(registry, kind),
         })
         if kind != "notices":
-            resources[-1]["schema"]["fields"] += [{"name": name, "type": "date" if name == "状态核算日期" else "string",
-                                                   "title": name, "description": text}
-                                                  for name, text in EFFECTIVE_COLUMNS]
+            schema: dict[str, Any] = resources[-1]["schema"]
+            schema["fields"] += [{"name": name, "type": "date" if name == "状态核算日期" else "string",
+                                  "title": name, "description": text} for name, text in EFFECTIVE_COLUMNS]
     package: dict[str, Any] = {
         "profile": "tabular-data-package",
         "name": "mulu",

@@ -3,6 +3,7 @@ table below it (the table is what screen readers and people copying figures use)
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from mulu.core.kinds import KIND_BY_NAME
@@ -102,7 +103,7 @@ def effective_table(registry: Registry, ctx: SiteContext) -> str:
     counts = effective_counts(registry, ctx)
     kinds = catalogue_kinds(registry)
     labels = ordered_labels(s for k in kinds for s in counts.kinds.get(k, {}))
-    rows = [[esc(KIND_BY_NAME[k].noun), *[str(counts.kinds.get(k, {}).get(lb, 0)) for lb in labels]] for k in kinds]
+    rows = [[esc(KIND_BY_NAME[k].noun), *[str(counts.kinds.get(k, Counter())[lb]) for lb in labels]] for k in kinds]
     return (f'<p>按 {esc(ctx.as_of)} 核算的当前状态：有效期已过而仍登记为“在册”的记为“已过期”，'
             '暂停期已满而尚无公告的记为“暂停期已满待公告”。</p>'
             + table(["类别", *labels], rows, caption=f"各类目录的当前状态（按 {ctx.as_of} 核算）"))
