@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import ENV_AS_OF, copy_project, run_mulu, serve
+from conftest import AXE, ENV_AS_OF, copy_project, run_mulu, serve
 
 pytestmark = pytest.mark.browser
 LICENCE = "12230000414002874A"   # licence valid to 2026-11-30 in the sample
@@ -126,3 +126,30 @@ def test_real_time_build_shows_a_licence_that_ended_yesterday_as_expired(browser
     with serve(project / "site") as base:
         assert _check(page, base, LICENCE) == "资质已过期"
         assert yesterday in page.locator(".mulu-check__result").inner_text()
+
+
+def test_search_results_carry_the_effective_status_badge(sample_site: Path, page) -> None:
+    """The session's sample site is built with search, as of MULU_AS_OF (2026-11-30)."""
+    with serve(sample_site / "site") as base:
+        page.goto(base)
+        for query, name, badge in (("技师学院", "黑龙江省龙兴技师学院", "即将到期"),
+                                   ("蓝天家政", "保定市竞秀区蓝天家政职业培训学校", "已移出（禁入期内）")):
+            page.fill("#mulu-q-home", query)
+            hit = page.locator(".mulu-search--hero .mulu-search__hit", has=page.locator("a", has_text=name)).filter(
+                has=page.locator(".mulu-search__kind", has_text="培训机构")).first
+            hit.wait_for(timeout=15000)
+            assert hit.locator(".mulu-status").first.inner_text() == badge
+
+
+@pytest.mark.parametrize("day, path", [("2026-11-30", f"institutions/{LICENCE}/"), ("2026-12-01", f"institutions/{LICENCE}/"),
+                                       ("2026-11-30", f"institutions/{BARRED}/"), ("2026-11-30", f"check/?q={OVERDUE}"),
+                                       ("2026-12-01", "institutions/?status=已过期")])
+def test_new_banners_and_badges_have_no_serious_accessibility_violations(two_sites, page, day: str, path: str) -> None:
+    if not AXE.is_file():
+        pytest.skip("axe-core 未安装：请在项目目录运行 npm ci")
+    page.goto(two_sites[day] + path)
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id)""")
+    assert violations == []

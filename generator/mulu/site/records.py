@@ -141,10 +141,11 @@ def record_page(record: Record, registry: Registry, ctx: SiteContext, renderer: 
     here = record_path(record)
     kind = KIND_BY_NAME[record.kind]
     status = status_of(record, registry, ctx)
-    # Search results show the effective status as a badge (Pagefind metadata).
-    meta = f"kind:{kind.noun}" + (f", status:{status.label}, status_class:{status.css}" if status else "")
-    crumbs = (f'<nav class="mulu-crumbs" aria-label="所在位置" data-pagefind-meta="{esc(meta)}">{link(relative(here, record.kind + "/"), catalogue_title(registry, record.kind))}'
-              f' › {esc(kind.noun)}</nav>')
+    # Search results show the effective status as a badge (Pagefind metadata, one key per element).
+    meta = "".join(f'<span hidden data-pagefind-meta="{key}:{esc(value)}"></span>'
+                   for key, value in (("status", status.label), ("status_class", status.css))) if status else ""
+    crumbs = (f'<nav class="mulu-crumbs" aria-label="所在位置" data-pagefind-meta="kind:{esc(kind.noun)}">{link(relative(here, record.kind + "/"), catalogue_title(registry, record.kind))}'
+              f' › {esc(kind.noun)}{meta}</nav>')
     body = [crumbs, banner(record, registry, here), effective_banner(record, registry, ctx, here),
             '<h2 id="fields">详细信息</h2>', renderer.fields((), derived_view(record, status))]
     body.append(related_html(relations.of(record), here))
