@@ -29,7 +29,8 @@ def check_index(registry: Registry, ctx: SiteContext) -> dict:
                             str(change.get("date", "")) if record.status != "在册" else "",
                             (notice_label(notice) if notice else "") if record.status != "在册" else "",
                             str(change.get("reason", "")) if record.status != "在册" else "",
-                            status.code, status.answer, status.reason, status.css])
+                            # An active record needs no explanation (keeps the index small).
+                            status.code, status.answer, "" if status.code == "active" else status.reason, status.css])
     return {"generated_at": ctx.generated_at, "as_of": ctx.as_of,
             "kinds": {k: catalogue_title(registry, k) for k in KINDS}, "entries": entries}
 
