@@ -18,5 +18,8 @@ install-test: install
 serve: install
 	mulu serve
 
+# Lint and types first (a finding fails the run), then the whole suite.
 test: install-test
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m mypy
 	$(PYTHON) -m pytest -n 2 -q

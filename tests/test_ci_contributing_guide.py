@@ -4,8 +4,8 @@ that what ``mulu validate``, ``mulu fmt --check`` and ``mulu new`` say is what t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

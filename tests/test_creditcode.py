@@ -1,6 +1,7 @@
-"""The GB 32100-2015 check character, against public test vectors from REFERENCE.md."""
+"""The GB 32100-2015 check character, against public test vectors listed in docs/dev/domain.md."""
 
 import pytest
+
 from mulu.core.creditcode import is_valid
 
 

@@ -7,7 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_history_repo import DG, Scripted, git, programme, scripted_repo  # noqa: F401  (fixture)
+
+from helpers.git import git
+from helpers.scripted import DG, Scripted, programme
 
 
 @pytest.fixture

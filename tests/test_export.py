@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
 from mulu.core.kinds import KINDS
 from mulu.project import open_project
 from mulu.sheets import columns, tables
@@ -38,8 +39,12 @@ def test_downloads_cover_every_kind_in_three_formats(registry) -> None:
         for fmt in ("csv", "xlsx", "json"):
             assert f"downloads/{kind.name}.{fmt}" in files
         rows = _csv_rows(files[f"downloads/{kind.name}.csv"])
+        # The export's columns, each notice id followed by its 文号, the effective status, and the record digest last.
+        expected = []
+        for header in columns.TABLES[kind.name].headers():
+            expected += [header, columns.NOTICE_NUMBER_HEADERS[header]] if header in columns.NOTICE_NUMBER_HEADERS else [header]
         effective = [] if kind.name == "notices" else [name for name, _ in EFFECTIVE_COLUMNS]
-        assert rows[0] == columns.TABLES[kind.name].headers() + effective
+        assert rows[0] == expected + effective + [columns.DIGEST_HEADER]
         ids_in_csv = {r[0] for r in rows[1:]}
         assert ids_in_csv == set(registry.records[kind.name]), kind.name
         records = json.loads(files[f"downloads/{kind.name}.json"])
@@ -105,7 +110,7 @@ def test_datapackage_describes_every_csv(registry) -> None:
     files = {f.path: f.content for f in download_files(registry, CTX)}
     package = json.loads(files["downloads/datapackage.json"])
     assert package["profile"] == "tabular-data-package"
-    assert package["title"] == registry.config["title"]
+    assert package["title"] == registry.config.title
     assert package["created"] == CTX.generated_at
     names = [r["name"] for r in package["resources"]]
     assert names == [k.name for k in KINDS]

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from mulu.core.kinds import KINDS
 from mulu.core.loading import load_file
 from mulu.project import open_project

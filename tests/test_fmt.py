@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+
+from helpers.records import NOTICE
 from mulu.core.kinds import KINDS
 from mulu.core.loading import parse_text
-from helpers.records import NOTICE
 
-CODE = "121200004013590816"  # passes the GB 32100-2015 check (REFERENCE.md test vector)
+CODE = "121200004013590816"  # passes the GB 32100-2015 check (docs/dev/domain.md test vector)
 
 # An institution record written the way people write when nobody checks: fields out of
 # order (top level and nested), needless quotes, a code as a number, a quoted date,

@@ -7,9 +7,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from helpers.git import git
+from helpers.scripted import Scripted
 from mulu.history.diff import FileChange, diff_values, semantic_diff
 from mulu.history.log import CACHE_DIR, load_history
-from test_history_repo import Scripted, git, scripted_repo  # noqa: F401  (fixture)
 
 
 def step(history, sha):
@@ -99,7 +100,7 @@ def test_initial_import_lists_records_under_the_notices_they_name(scripted_repo:
 
 
 def test_rebuild_reads_the_cache_instead_of_git(tmp_path: Path) -> None:
-    from test_history_repo import build_scripted
+    from helpers.scripted import build_scripted
     repo = build_scripted(tmp_path / "project")
     first = load_history(repo.root)
     cached = repo.root / CACHE_DIR / f"{repo.commits['subsidy']}.json"

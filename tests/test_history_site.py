@@ -11,12 +11,13 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import serve
+
+from helpers.browser import serve
+from helpers.scripted import EVIL, Scripted
 from mulu.history.log import load_history
 from mulu.project import open_project
 from mulu.site.changelog import changelog_provider, notice_changes, record_timeline
 from mulu.site.model import Page, SiteContext
-from test_history_repo import EVIL, Scripted, scripted_repo  # noqa: F401  (fixture)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 The sheets are built here, cell by cell, with the quirks of published catalogues: a title
 row merged across the top, category and occupation cells merged down over their levels,
 初级工 next to 五级, "1,200元", （） next to (), the markers —— / * ▲, footnotes, a row
-repeated, a credit code with a wrong check character. Figures follow REFERENCE.md
+repeated, a credit code with a wrong check character. Figures follow docs/dev/domain.md
 (Jiujiang 2023: 1200 / 1500 / 2000 / 4000 / 5000 元; Qinghai: 焊工 360 课时 1000 元).
 """
 
@@ -17,6 +17,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+
 from mulu.core.creditcode import check_character
 from mulu.core.loading import parse_text
 
@@ -56,7 +57,7 @@ def snapshot(project: Path) -> dict[str, bytes]:
 
 def line_for(out: str, row: int) -> str:
     """The report line naming spreadsheet row ``row``."""
-    found = [l for l in out.splitlines() if re.search(rf"第 (\d+、)*{row}(、\d+)* 行", l)]
+    found = [lv for lv in out.splitlines() if re.search(rf"第 (\d+、)*{row}(、\d+)* 行", lv)]
     assert found, f"第 {row} 行不在报告中：\n{out}"
     return "\n".join(found)
 
@@ -123,15 +124,15 @@ def test_long_sheet_creates_records_and_reports_rows(mulu, project: Path, tmp_pa
     assert baby["name"] == "育婴员" and baby["shortage"] is True
     assert baby["occupation"] == {"code": "4-10-01-02", "edition": "2022"}
     assert baby["category"] == "就业技能培训"
-    assert [(l["level"], l["hours"], l["subsidy"], l.get("assessment_fee")) for l in baby["levels"]] == [
+    assert [(lv["level"], lv["hours"], lv["subsidy"], lv.get("assessment_fee")) for lv in baby["levels"]] == [
         ("五级", 120, 1200, 150), ("四级", 160, 1500, 200), ("三级", 200, 2000, None)]
-    assert {l["certificate"] for l in baby["levels"]} == {"职业技能等级证书"}
+    assert {lv["certificate"] for lv in baby["levels"]} == {"职业技能等级证书"}
     assert baby["listed"] == {"date": "2024-06-28", "notice": "hlj-2024-12"}
     assert baby["effective"] == "2024-07-01" and baby["maintainers"] == ["hlj-hrss"] and baby["status"] == "在册"
     # Half-width brackets name the work type; the row repeated with full-width brackets is a duplicate.
     gas = next(record(project, "programmes", i) for i in created if i.startswith("hlj-6-18-02-04-"))
     assert gas["occupation"]["work_type"] == "气焊工"
-    assert [l["level"] for l in gas["levels"]] == ["五级", "四级", "三级"]
+    assert [lv["level"] for lv in gas["levels"]] == ["五级", "四级", "三级"]
     assert "与第 9 行重复" in line_for(out, 10)
     # * marks a training-package project; the category merged over rows 11-14 carries down.
     cook = next(record(project, "programmes", i) for i in created if i.startswith("hlj-4-03-02-01"))
@@ -162,7 +163,7 @@ def test_update_flag_changes_existing_record_only_in_sheet_columns(mulu, project
     updated = record(project, "programmes", "hlj-6-31-01-03")
     # The sheet lists only 五级: the record now has that level, with the sheet's subsidy;
     # fields the sheet has no column for (listed, maintainers, source, uplift) are kept.
-    assert [(l["level"], l["subsidy"]) for l in updated["levels"]] == [("五级", 800)]
+    assert [(lv["level"], lv["subsidy"]) for lv in updated["levels"]] == [("五级", 800)]
     assert updated["listed"] == {"date": "2022-05-01", "notice": "hlj-2022-08"}
     assert updated["maintainers"] == ["hlj-hrss"] and updated["shortage_uplift_percent"] == 20
 
@@ -189,12 +190,12 @@ def test_wide_sheet_with_two_header_rows(mulu, project: Path, tmp_path: Path) ->
     assert "宽表：每个等级一组列（五级、四级、三级、二级、一级）" in out, out
     assert new_ids(before, project, "programmes") == {"jj-4-10-01-06", "jj-4-01-02-02"}, out
     house = record(project, "programmes", "jj-4-10-01-06")
-    assert [(l["level"], l["hours"], l["subsidy"]) for l in house["levels"]] == [
+    assert [(lv["level"], lv["hours"], lv["subsidy"]) for lv in house["levels"]] == [
         ("五级", 100, 1200), ("四级", 120, 1500), ("三级", 160, 2000), ("二级", 200, 0)]
     assert "二级补贴标准为“/”（不予补贴），按 0 元导入" in line_for(out, 4)
     assert "标为“——”（无此等级）或整组空白的 1 个等级已跳过" in out
     shop = record(project, "programmes", "jj-4-01-02-02")
-    assert [l["subsidy"] for l in shop["levels"]] == [1200, 1500, 2000, 4000, 5000]
+    assert [lv["subsidy"] for lv in shop["levels"]] == [1200, 1500, 2000, 4000, 5000]
     assert shop["region"] == "360400"
     assert "与第 5 行重复" in line_for(out, 6)
 
@@ -210,7 +211,7 @@ def test_wide_csv_with_level_prefixed_headers_and_category_written_once(mulu, pr
     assert result.code == 0, result.out
     welding = record(project, "programmes", "hlj-6-20-03-03")
     assert welding["category"] == "就业技能培训"  # carried down from the row above
-    assert [(l["level"], l["subsidy"]) for l in welding["levels"]] == [("五级", 1000), ("四级", 1500)]
+    assert [(lv["level"], lv["subsidy"]) for lv in welding["levels"]] == [("五级", 1000), ("四级", 1500)]
     assert record(project, "programmes", "hlj-4-10-01-02")["levels"][2]["subsidy"] == 2000
 
 
@@ -288,7 +289,7 @@ def test_mapping_file_for_unusual_headers(mulu, project: Path, tmp_path: Path) -
     assert result.code == 0, result.out
     assert "未识别的列" not in result.out
     baby = record(project, "programmes", "hlj-4-10-01-02")
-    assert [(l["level"], l["hours"], l["subsidy"], l["certificate"]) for l in baby["levels"]] == [
+    assert [(lv["level"], lv["hours"], lv["subsidy"], lv["certificate"]) for lv in baby["levels"]] == [
         ("五级", 120, 1200, "职业资格证书"), ("四级", 160, 1500, "职业资格证书")]
 
 

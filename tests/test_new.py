@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ruamel.yaml import YAML
+
 from mulu.core.creditcode import check_character
 from mulu.core.kinds import KINDS
-from ruamel.yaml import YAML
 
 
 def credit_code(body17: str) -> str:

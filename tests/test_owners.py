@@ -2,81 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 
-GIT_ENV = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "测试",
-           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_CONFIG_NOSYSTEM": "1", "HOME": "/nonexistent"}
-
-
-def git(repo: Path, *args: str) -> str:
-    """Run git in ``repo`` with a fixed identity; fail the test on error."""
-    proc = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                          env={**os.environ, **GIT_ENV})
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
-
-
-def init_repo(root: Path) -> Path:
-    """Make ``root`` a git repository whose ``main`` holds everything in it."""
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "基准")
-    return root
-
-
-@dataclass(frozen=True)
-class Owned:
-    """A record of the sample registry and the accounts that maintain it."""
-
-    path: str
-    maintainers: list[str]
-
-
-def owned_records(root: Path, kind: str = "institutions") -> list[Owned]:
-    """Records of ``kind`` with their maintainers, so tests pick real accounts."""
-    out = []
-    for path in sorted((root / "registry" / kind).glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        out.append(Owned(path.relative_to(root).as_posix(), [str(m) for m in data.get("maintainers") or []]))
-    return out
-
-
-def two_institutions(root: Path) -> tuple[Owned, Owned]:
-    """Two records whose maintainers do not overlap."""
-    records = owned_records(root)
-    if len(records) < 2:
-        pytest.skip("样例目录中的培训机构记录不足两条")
-    first = records[0]
-    other = next((r for r in records[1:] if not set(r.maintainers) & set(first.maintainers)), None)
-    if other is None:
-        pytest.skip("样例目录中没有维护账号互不相同的两条记录")
-    return first, other
-
-
-def reviewers(root: Path) -> list[str]:
-    return list(yaml.safe_load((root / "registry" / "config.yml").read_text(encoding="utf-8"))["reviewers"])
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def change_address(root: Path, rel: str) -> None:
-    """The kind of change an institution makes: a new address line."""
-    path = root / rel
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    index = next(i for i, line in enumerate(lines) if line.startswith("address:"))
-    lines[index] = "address: 新校区 8 号楼\n"
-    path.write_text("".join(lines), encoding="utf-8")
+from helpers.git import git, init_repo
+from helpers.owners import change_address, edit, reviewers, two_institutions
 
 
 @pytest.fixture
@@ -132,16 +64,21 @@ def test_new_record_needs_a_reviewer(repo: Path, mulu) -> None:
     assert all(r in result.out for r in reviewers(repo))  # says who can approve
 
 
-def test_reviewer_may_change_anything(repo: Path, mulu) -> None:
+def test_reviewer_may_change_any_record_and_code_reviewer_the_code(repo: Path, mulu) -> None:
     mine, theirs = two_institutions(repo)
     change_address(repo, mine.path)
     change_address(repo, theirs.path)
     assert mulu("new", "institutions", "52230103MJY123456J", cwd=repo).code == 0
     edit(repo, "schemas/defs.schema.json", "共用定义", "共用定义（修订）")
-    reviewer = reviewers(repo)[0]
-    result = mulu("check-owners", "--author", reviewer.upper(), "main", cwd=repo)  # accounts ignore case
+    config = yaml.safe_load((repo / "registry" / "config.yml").read_text(encoding="utf-8"))
+    both = next(a for a in config["reviewers"] if a in config["code_reviewers"])
+    result = mulu("check-owners", "--author", both.upper(), "main", cwd=repo)  # accounts ignore case
     assert result.code == 0, result.out
     assert "可以修改本次改动的全部 4 个文件" in result.out
+    records_only = next(a for a in config["reviewers"] if a not in config["code_reviewers"])
+    refused = mulu("check-owners", "--author", records_only, "main", cwd=repo)
+    assert refused.code == 1 and "schemas/defs.schema.json: 这不是机构记录文件" in refused.out
+    assert "记录审核人的批准不算" in refused.out and "不能修改上面 1 个文件" in refused.out
 
 
 def test_schema_change_by_non_reviewer_fails(repo: Path, mulu) -> None:

@@ -3,69 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import statistics
-import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from helpers.scripted import make_history_project
 from mulu.core.loading import load_file
-
-REPO = Path(__file__).resolve().parent.parent
-GIT_ENV = {"GIT_AUTHOR_NAME": "审核员", "GIT_AUTHOR_EMAIL": "reviewer@example.invalid",
-           "GIT_COMMITTER_NAME": "审核员", "GIT_COMMITTER_EMAIL": "reviewer@example.invalid",
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-NOTICE = """\
-id: {id}
-name: 关于调整职业技能培训目录的通知（统计测试）
-region: "230000"
-number: {number}
-issuer: 黑龙江省人力资源和社会保障厅
-date: {date}
-summary: 统计测试用的目录调整。
-maintainers: [hrss-admin]
-"""
-
-
-def _commit(root: Path, message: str, date: str) -> None:
-    env = {**os.environ, **GIT_ENV, "GIT_AUTHOR_DATE": f"{date}T10:00:00+08:00", "GIT_COMMITTER_DATE": f"{date}T10:00:00+08:00"}
-    for args in (["init", "-q", "-b", "main"], ["add", "-A", "."], ["commit", "-q", "-m", message]):
-        if args[0] != "init" or not (root / ".git").exists():
-            subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
-
-
-def make_history_project(root: Path) -> Path:
-    """The sample project in git, then two adjustments: 统测〔2024〕1号 lists two programmes
-    and withdraws one, 统测〔2025〕2号 suspends one institution."""
-    for name in ("registry", "schemas", "site_overrides", "docs"):
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, root / name)
-    if (REPO / "mkdocs.yml").is_file():
-        shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    _commit(root, "导入示例目录", "2024-01-10")
-    reg = root / "registry"
-    (reg / "notices/t-stats-1.yml").write_text(NOTICE.format(id="t-stats-1", number="黑人社统测〔2024〕1号",
-                                                              date="2024-12-01"), encoding="utf-8")
-    source = (reg / "programmes/hlj-4-10-01-06.yml").read_text(encoding="utf-8")
-    for new in ("t-stats-a", "t-stats-b"):
-        text = source.replace("id: hlj-4-10-01-06", f"id: {new}").replace("notice: hlj-2022-08", "notice: t-stats-1")
-        (reg / f"programmes/{new}.yml").write_text(text.replace("date: 2022-05-01", "date: 2024-12-05"), encoding="utf-8")
-    withdrawn = reg / "programmes/hlj-6-31-01-03.yml"
-    withdrawn.write_text(withdrawn.read_text(encoding="utf-8").replace(
-        "status: 在册\n", "status: 已移出\nstatus_change:\n  date: 2024-12-05\n  notice: t-stats-1\n  reason: 统计测试\n"),
-        encoding="utf-8")
-    _commit(root, "统测1号：新增两个项目，移出电工", "2024-12-02")
-    (reg / "notices/t-stats-2.yml").write_text(NOTICE.format(id="t-stats-2", number="黑人社统测〔2025〕2号",
-                                                              date="2025-01-15"), encoding="utf-8")
-    suspended = reg / "institutions/12210000417003442U.yml"
-    suspended.write_text(suspended.read_text(encoding="utf-8").replace(
-        "status: 在册\n", "status: 暂停\nstatus_change:\n  date: 2025-01-20\n  notice: t-stats-2\n  reason: 统计测试\n"),
-        encoding="utf-8")
-    _commit(root, "统测2号：暂停一家机构", "2025-01-16")
-    return root
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +31,7 @@ def _records(project: Path, kind: str) -> list[dict]:
 
 
 def _row(out: str, first: str) -> list[str]:
-    line = next((l for l in out.splitlines() if l.strip().startswith(first + " ")), None)
+    line = next((ln for ln in out.splitlines() if ln.strip().startswith(first + " ")), None)
     assert line is not None, f"没有以“{first}”开头的行：\n{out}"
     return line.split()
 
@@ -111,7 +57,7 @@ def test_subsidy_by_level_and_top_occupations(mulu, project: Path) -> None:
                                            str(max(fifth))]
     codes = Counter(r["occupation"]["code"] for r in programmes if "occupation" in r)
     top_count = max(codes.values())
-    top_lines = [l.split() for l in result.out.split("四、")[1].splitlines()[3:]]
+    top_lines = [ln.split() for ln in result.out.split("四、")[1].splitlines()[3:]]
     assert top_lines[0][1] in {c for c, n in codes.items() if n == top_count} and top_lines[0][2] == str(top_count)
 
 

@@ -10,13 +10,14 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import AXE, serve
+
+from helpers.browser import AXE, serve
+from helpers.scripted import make_history_project
 from mulu.core.loading import load_file
 from mulu.project import open_project
 from mulu.site.model import SiteContext
 from mulu.site.providers import PROVIDERS
 from mulu.site.stats_page import stats_pages
-from test_stats import make_history_project
 
 
 def test_page_is_registered_and_says_when_history_is_missing(project: Path) -> None:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from helpers.records import GOOD_CODE, INSTITUTION, SPEC, seed, write
 
 
@@ -46,7 +47,7 @@ def test_loader_rejections(mulu, project: Path, case: str) -> None:
     result = mulu("validate", cwd=project)
     assert result.code == 1
     assert "Traceback" not in result.out + result.err
-    reported = [l for l in result.out.splitlines() if l.startswith(f"registry/institutions/bad-{case}.yml")]
+    reported = [ln for ln in result.out.splitlines() if ln.startswith(f"registry/institutions/bad-{case}.yml")]
     assert reported and message in reported[0], result.out
     if line is not None:
         assert reported[0].startswith(f"registry/institutions/bad-{case}.yml:{line}:"), reported[0]
@@ -58,7 +59,7 @@ def test_gbk_file_is_explained(mulu, project: Path) -> None:
     path.write_bytes("id: gbk\nname: 哈尔滨培训学校\n".encode("gbk"))
     result = mulu("validate", cwd=project)
     assert result.code == 1
-    line = next(l for l in result.out.splitlines() if "gbk.yml" in l)
+    line = next(ln for ln in result.out.splitlines() if "gbk.yml" in ln)
     assert "不是 UTF-8 编码" in line and "GBK" in line and "另存为" in line
 
 
@@ -70,14 +71,14 @@ def test_alias_bomb_is_refused(mulu, project: Path) -> None:
     write(project, "institutions", "bomb", "\n".join(levels) + "\n")
     result = mulu("validate", cwd=project)
     assert result.code == 1
-    assert any("bomb.yml" in l and "不允许使用锚点和别名" in l for l in result.out.splitlines())
+    assert any("bomb.yml" in ln and "不允许使用锚点和别名" in ln for ln in result.out.splitlines())
 
 
 def test_oversized_file_is_refused(mulu, project: Path) -> None:
     write(project, "institutions", "huge", "id: huge\nnotes: \"" + "长" * 400_000 + "\"\n")
     result = mulu("validate", cwd=project)
     assert result.code == 1
-    assert any("huge.yml" in l and "文件过大" in l and "上限 1024 KiB" in l for l in result.out.splitlines())
+    assert any("huge.yml" in ln and "文件过大" in ln and "上限 1024 KiB" in ln for ln in result.out.splitlines())
 
 
 def test_yaml_extension_is_refused(mulu, project: Path) -> None:
@@ -110,7 +111,7 @@ def test_credit_code_check_character(mulu, project: Path) -> None:
 
 def test_credit_code_exception_is_explicit(mulu, project: Path) -> None:
     seed(project)
-    pilot = "91350100M0001TGQXM"  # REFERENCE.md: a legal early Fujian pilot code that fails the check
+    pilot = "91350100M0001TGQXM"  # docs/dev/domain.md: a legal early Fujian pilot code that fails the check
     text = INSTITUTION.format(code=pilot) + "credit_code_exception:\n  reason: 早期试点代码，已核对登记证书原件。\n"
     write(project, "institutions", pilot, text)
     result = mulu("validate", "--format", "json", cwd=project)
@@ -215,13 +216,13 @@ def _find(project: Path, kind: str, needle: str) -> Path:
 
 
 def _line_of(path: Path, needle: str) -> int:
-    return next(i for i, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in l)
+    return next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in ln)
 
 
 def test_host_unit_reference_must_resolve(mulu, project: Path) -> None:
     path = _find(project, "studios", "  institution: ")
     text = path.read_text(encoding="utf-8")
-    target = next(l for l in text.splitlines() if l.startswith("  institution: "))
+    target = next(ln for ln in text.splitlines() if ln.startswith("  institution: "))
     path.write_text(text.replace(target, "  institution: NO-SUCH-UNIT"), encoding="utf-8")
     problems = _only(_problems(mulu, project), path.relative_to(project).as_posix())
     assert [(p["line"], p["field"]) for p in problems] == [(_line_of(path, "NO-SUCH-UNIT"), "host.institution")]

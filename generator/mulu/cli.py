@@ -10,11 +10,9 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from types import ModuleType
 
 from mulu.errors import MuluError
-from mulu.project import find_root
 
 # Subcommand name -> module under mulu.commands (imported only when used, so
 # `mulu validate` does not pay for pandas or mkdocs).
@@ -31,16 +29,12 @@ COMMANDS: dict[str, str] = {
     "stats": "stats",
     "synth": "synth",
     "due": "due",
+    "verify": "verify",
 }
 
 
 def _command_modules() -> dict[str, ModuleType]:
     return {name: importlib.import_module(f"mulu.commands.{module}") for name, module in COMMANDS.items()}
-
-
-def resolve_root(value: str | None) -> Path:
-    """The project root from ``--root`` or the current directory (searching upwards)."""
-    return find_root(Path(value) if value else Path.cwd())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,9 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--root", help="项目目录（含 registry/ 和 schemas/）；默认从当前目录向上查找。")
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for name, module in _command_modules().items():
-        p = sub.add_parser(name, help=module.HELP, description=module.HELP)  # type: ignore[attr-defined]
-        module.add_arguments(p)  # type: ignore[attr-defined]
-        p.set_defaults(_run=module.run)  # type: ignore[attr-defined]
+        p = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):
         parser.print_help()

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 from datetime import UTC, datetime
@@ -41,10 +40,9 @@ from mulu.site.output import (
     write_files,
     write_page,
 )
-from mulu.site.providers import PROVIDERS
+from mulu.site.providers import FINISHERS, PROVIDERS
 from mulu.site.render import Rendered, render
 
-log = logging.getLogger("mkdocs.plugins.mulu")
 # Generated pages carry no Markdown, only front matter: hide the (empty) table of contents,
 # and give the theme the page's description and whether search should index it.
 SHELL_SOURCE = f"---\ntitle: {shells.TITLE}\ndescription: {shells.DESCRIPTION}\nhide:\n  - toc\n---\n"
@@ -83,6 +81,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
 
     def __init__(self) -> None:
         self._preloaded: tuple[Opened, SiteContext] | None = None
+        self._saved_epoch: str | None = None
         self.rendered: Rendered | None = None
         self.ctx: SiteContext | None = None
         self.root: Path | None = None
@@ -91,10 +90,12 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         self.shell_html: dict[str, str] = {}
         self.description = ""
 
-    def preload(self, opened: Opened, ctx: SiteContext) -> None:
-        """Use an already opened (and validated) project instead of opening it again
-        (``mulu build`` validates before it starts MkDocs)."""
+    def prepare(self, opened: Opened, ctx: SiteContext, *, search: bool = True) -> None:
+        """Use an already opened (and validated) project for the next build instead of
+        opening it again (``mulu build`` validates before it starts MkDocs); ``search``
+        False skips the Pagefind index for this build."""
         self._preloaded = (opened, ctx)
+        self.config.search = self.config.search and search
 
     # -- configuration: open, validate, render ---------------------------------------------
     def _root(self, config: MkDocsConfig) -> Path:
@@ -119,20 +120,22 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         registry = opened.registry
         self.root = opened.root
         self.ctx = ctx or build_context(registry, opened.root)
-        # Sitemap dates (MkDocs reads SOURCE_DATE_EPOCH) must come from the data, not the clock.
-        os.environ.setdefault("SOURCE_DATE_EPOCH", str(self.ctx.extras.get("epoch", 0)))
-        config.site_name = safe_title(str(registry.config.get("title") or config.site_name))
+        # Sitemap dates (MkDocs reads SOURCE_DATE_EPOCH) must come from the data, not the
+        # clock. Set for this build only: a later rebuild under `mkdocs serve` gets its own.
+        self._set_epoch(str(self.ctx.extras.get("epoch", 0)))
+        config.site_name = safe_title(registry.config.title or config.site_name)
         config.extra["mulu_generated_at"] = self.ctx.generated_at  # shown in the footer
         config.extra["mulu_as_of"] = self.ctx.as_of  # the footer's 状态核算日期
-        self.description = str(registry.config.get("description") or "")
+        self.description = registry.config.description
         if self.description:
             config.site_description = safe_title(self.description)
-        if not config.site_url and registry.config.get("site_url"):
-            config.site_url = str(registry.config["site_url"]).rstrip("/") + "/"
+        if not config.site_url and registry.config.site_url:
+            config.site_url = registry.config.site_url.rstrip("/") + "/"
         try:
-            self.rendered = render(registry, self.ctx, PROVIDERS)
+            self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS)
         except SiteError as err:
             raise PluginError(str(err)) from err
+        config.extra["mulu_manifest_digest"] = self.ctx.extras.get("manifest_digest", "")  # shown in the footer
         self.nav_pages = {src_uri(p.path): p for p in self.rendered.pages if p.nav is not None}
         self.stamped = [p for p in self.rendered.pages if p.nav is None]
         self.shell_html = {}
@@ -199,6 +202,24 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
                 index_search(site_dir)
             except SiteError as err:
                 raise PluginError(f"生成搜索索引（Pagefind）失败：\n{err}") from err
+        self._restore_epoch()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._restore_epoch()
+
+    def _set_epoch(self, epoch: str) -> None:
+        if self._saved_epoch is None:
+            self._saved_epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+
+    def _restore_epoch(self) -> None:
+        if self._saved_epoch is None:
+            return
+        if self._saved_epoch:
+            os.environ["SOURCE_DATE_EPOCH"] = self._saved_epoch
+        else:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        self._saved_epoch = None
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.root is not None:

@@ -23,6 +23,11 @@ KIND_NAMES = [k.name for k in KINDS]
 PARALLEL_FROM = 2000
 
 
+def resolve_root(value: str | None) -> Path:
+    """The project root from ``--root`` or the current directory (searching upwards)."""
+    return find_root(Path(value) if value else Path.cwd())
+
+
 def find_root(start: Path) -> Path:
     """The nearest directory at or above ``start`` holding ``registry/config.yml``."""
     start = start.resolve()

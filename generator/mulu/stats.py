@@ -7,15 +7,15 @@ terminal (``mulu stats``) and the site's statistics page only present these valu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from mulu.core.kinds import KIND_BY_NAME, KINDS
+from mulu.core.kinds import STATUSES
 from mulu.core.registry import Registry
 
-STATUSES = ("在册", "暂停", "已移出")
 OTHER = "其他地区"
 TOP_OCCUPATIONS = 10
 MAX_ADJUSTMENTS = 30
@@ -73,23 +73,15 @@ class Stats:
     totals: dict[str, int] = field(default_factory=dict)
 
 
-def catalogue_kinds(registry: Registry) -> list[str]:
-    """The kinds the registry publishes as catalogues (config order), notices excluded."""
-    configured = [c.get("kind") for c in registry.config.get("catalogues") or [] if isinstance(c, dict)]
-    kinds = [k for k in configured if k in KIND_BY_NAME and k != "notices"]
-    return kinds or [k.name for k in KINDS if k.name != "notices"]
-
-
-def _jurisdiction_of(registry: Registry, codes: list[str]):
+def _jurisdiction_of(registry: Registry, codes: list[str]) -> Callable[[str], str]:
     def find(region: str) -> str:
         return next((j for j in codes if region and registry.reference.in_region(region, j)), OTHER)
     return find
 
 
-def records_frame(registry: Registry, kinds: list[str]) -> pd.DataFrame:
+def status_frame(registry: Registry, kinds: list[str]) -> pd.DataFrame:
     """One row per record: kind, id, region, status and jurisdiction."""
-    codes = [str(j) for j in registry.config.get("jurisdictions") or []]
-    find = _jurisdiction_of(registry, codes)
+    find = _jurisdiction_of(registry, list(registry.config.jurisdictions))
     rows = [(kind, r.id, r.region, r.status, find(r.region)) for kind in kinds
             for r in registry.records.get(kind, {}).values()]
     return pd.DataFrame(rows, columns=["kind", "id", "region", "status", "jurisdiction"])
@@ -159,9 +151,9 @@ def _adjustments(history: Any) -> tuple[list[AdjustmentCount] | None, str, int, 
 
 def compute(registry: Registry, history: Any = None) -> Stats:
     """All statistics of ``registry``; ``history`` is a :class:`mulu.history.log.History` or None."""
-    kinds = catalogue_kinds(registry)
-    frame = records_frame(registry, kinds)
-    codes = [str(j) for j in registry.config.get("jurisdictions") or []]
+    kinds = registry.config.catalogue_kinds()
+    frame = status_frame(registry, kinds)
+    codes = list(registry.config.jurisdictions)
     counts = frame.groupby(["jurisdiction", "kind"]).size() if not frame.empty else pd.Series(dtype=int)
     used = [c for c in codes] + ([OTHER] if (frame["jurisdiction"] == OTHER).any() else [])
     per_jurisdiction = {j: {k: int(counts.get((j, k), 0)) for k in kinds} for j in used}
@@ -169,7 +161,7 @@ def compute(registry: Registry, history: Any = None) -> Stats:
     status = {k: {s: int(status_counts.get((k, s), 0)) for s in STATUSES} for k in kinds}
     names = [(j, registry.reference.region_name(j) if j != OTHER else OTHER) for j in used]
     adjustments, note, corrections, total = _adjustments(history)
-    return Stats(str(registry.config.get("title", "")), kinds, names, per_jurisdiction, status,
+    return Stats(registry.config.title, kinds, names, per_jurisdiction, status,
                  _subsidy(registry), _occupations(registry), adjustments, note, corrections, total,
                  {k: int((frame["kind"] == k).sum()) for k in kinds} if not frame.empty else {k: 0 for k in kinds})
 

@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import AXE, ENV_AS_OF, copy_project, run_mulu, serve
+from helpers.browser import AXE, serve
+from helpers.dates import ENV_AS_OF
+from helpers.project import copy_project, run_mulu
 
 pytestmark = pytest.mark.browser
 LICENCE = "12230000414002874A"   # licence valid to 2026-11-30 in the sample

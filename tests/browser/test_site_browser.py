@@ -15,7 +15,8 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
-from conftest import AXE, serve
+
+from helpers.browser import AXE, serve
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]

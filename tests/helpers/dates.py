@@ -5,3 +5,4 @@ this very day (12230000414002874A) and others that ended before it."""
 from __future__ import annotations
 
 AS_OF = "2026-11-30"
+ENV_AS_OF = "MULU_AS_OF"

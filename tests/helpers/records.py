@@ -40,7 +40,7 @@ contact:
   phone: 0451-86201234
 """
 
-# A public test vector from REFERENCE.md (passes the GB 32100-2015 check).
+# A public test vector from docs/dev/domain.md (passes the GB 32100-2015 check).
 GOOD_CODE = "121200004013590816"
 
 SPEC = """\

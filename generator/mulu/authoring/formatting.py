@@ -41,7 +41,7 @@ from ruamel.yaml.scalarstring import (
 
 from mulu.core.loading import FieldPath, field_name, parse_text
 from mulu.core.problems import Problem
-from mulu.core.schema_tree import Field, SchemaTree
+from mulu.core.schemas import Field, SchemaTree
 
 # Shared definitions whose values are codes: always written as quoted text, so that a
 # code never turns into a number (230100) or loses a leading zero.
@@ -180,8 +180,8 @@ def _plain_ok(text: str, in_flow: bool) -> bool:
         return False
     # YAML 1.1 (the registry's loader) reads yes/no/on/off, numbers and dates as non-text;
     # ruamel.yaml writes YAML 1.2 and quotes what 1.2 would misread (e.g. 0o17).
-    return (_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR
-            and _RUAMEL_RESOLVER.resolve(RuamelScalarNode, text, (True, False)) == _STR)
+    return bool(_RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR
+                and _RUAMEL_RESOLVER.resolve(RuamelScalarNode, text, (True, False)) == _STR)
 
 
 def _as_date(text: str) -> dt.date | None:
@@ -249,6 +249,8 @@ class _ScalarFixer:
         is_date = bool(schema and schema.node.get("format") == "date")
         is_code = bool(schema and CODE_DEFS.intersection(schema.defs))
         if isinstance(data, bool):
+            if schema is not None and schema.type not in (None, "boolean"):
+                return node  # yes/on where text is wanted: validate says what to write; never guess here
             if not isinstance(node, bool):
                 self._note(path, f"是/否请写 {'true' if data else 'false'}。")
                 return data
@@ -309,7 +311,7 @@ def _layout_findings(original: str, result: str, explained: set[int]) -> list[Fi
 
 # ----------------------------------------------------------------------------- entry point
 
-def format_text(text: str, file: str, tree: SchemaTree) -> Formatted:
+def format_record(text: str, file: str, tree: SchemaTree) -> Formatted:
     """Canonical form of ``text`` (the file ``file``, governed by ``tree``)."""
     doc, problems = parse_text(text, file)
     if doc is None:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mulu.authoring.formatting import format_text
+from mulu.authoring.formatting import format_record
 from mulu.core import creditcode
 from mulu.core.kinds import KIND_BY_NAME, KINDS, Kind
-from mulu.core.schema_tree import Field, SchemaTree, load_tree_for
+from mulu.core.schemas import Field, SchemaTree, load_tree_for
 from mulu.errors import MuluError, SchemaFileError
 
 # Fields a reviewer sets (suspension, credit-code exceptions): not offered in a template.
@@ -143,7 +143,8 @@ class _Writer:
         return list(self.known.maintainers) if path == ("maintainers",) else []
 
     def placeholder(self, field: Field, path: tuple[str, ...]) -> Any:
-        given = {("id",): self.known.id, ("name",): self.known.name, ("region",): self.known.region}
+        given: dict[tuple[str, ...], str | None] = {("id",): self.known.id, ("name",): self.known.name,
+                                                    ("region",): self.known.region}
         if given.get(path):
             return given[path]
         if path == ("status",):
@@ -167,7 +168,7 @@ def template(tree: SchemaTree, kind: Kind, known: Known, schema_name: str) -> st
     ]
     writer.mapping(tree.root, 0, (), False)
     text = "\n".join(writer.lines) + "\n"
-    formatted = format_text(text, f"registry/{kind.name}/{known.id}.yml", tree)
+    formatted = format_record(text, f"registry/{kind.name}/{known.id}.yml", tree)
     return formatted.text if formatted.text is not None else text
 
 

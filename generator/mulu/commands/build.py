@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from mulu.cli import resolve_root
 from mulu.core.problems import format_text
 from mulu.core.status import add_as_of_argument, resolve_as_of
 from mulu.errors import MuluError
-from mulu.project import Opened, open_project
+from mulu.project import Opened, open_project, resolve_root
 
 HELP = "校验目录数据并构建公开网站（默认输出到 site/）；有问题时不发布，原有网站保持不变。"
 
@@ -39,6 +35,7 @@ class BuildResult:
     pages: int = 0
     files: int = 0
     seconds: float = 0.0
+    manifest_digest: str = ""
 
 
 class _Collect(logging.Handler):
@@ -52,20 +49,6 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-@contextmanager
-def _environ(**values: str) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as_of: date | None = None) -> BuildResult:
     """Build the (already validated) project into ``out``: into a sibling temporary
     directory first, swapped in only when everything succeeded. Effective statuses are
@@ -74,6 +57,7 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+    from mulu.mkdocs_plugin import MuluPlugin
     from mulu.site.context import build_context
     from mulu.site.output import swap_into
 
@@ -90,15 +74,18 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as
     logger.addHandler(collect)
     done = False
     try:
-        with _environ(SOURCE_DATE_EPOCH=str(ctx.extras["epoch"])):
-            config = load_config(str(config_file), site_dir=str(tmp))
-            plugin = config.plugins.get("mulu")
-            if plugin is None:
-                return BuildResult(False, f"{config_file} 的 plugins 中没有 mulu：请添加“plugins: [mulu]”。")
-            plugin.preload(opened, ctx)  # type: ignore[attr-defined]
-            plugin.config.search = plugin.config.search and search  # type: ignore[attr-defined]
+        config = load_config(str(config_file), site_dir=str(tmp))
+        plugin = config.plugins.get("mulu")
+        if not isinstance(plugin, MuluPlugin):
+            return BuildResult(False, f"{config_file} 的 plugins 中没有 mulu：请添加“plugins: [mulu]”。")
+        plugin.prepare(opened, ctx, search=search)
+        # As the mkdocs command line does: plugins may set up and tear down around a build.
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
             build(config)
-            done = True
+        finally:
+            config.plugins.on_shutdown()
+        done = True
     except (Abort, PluginError, ConfigurationError) as err:
         detail = "\n".join(collect.messages) or str(err)
         return BuildResult(False, f"网站构建失败，原有网站保持不变：\n{detail}")
@@ -106,10 +93,11 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as
         logger.removeHandler(collect)
         if not done:
             shutil.rmtree(tmp, ignore_errors=True)
-    rendered = plugin.rendered  # type: ignore[attr-defined]
+    rendered = plugin.rendered
+    assert rendered is not None  # set by on_config of the build that just succeeded
     swap_into(tmp, out)
     return BuildResult(True, pages=len(rendered.pages), files=len(rendered.files),
-                       seconds=time.monotonic() - started)
+                       seconds=time.monotonic() - started, manifest_digest=str(ctx.extras.get("manifest_digest", "")))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -130,4 +118,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     print(f"网站已生成：{result.pages} 个页面、{result.files} 个数据文件 -> {out}"
           f"（状态核算日期 {as_of}，用时 {time.monotonic() - started:.1f} 秒）")
+    if result.manifest_digest:
+        print(f"清单摘要（SHA-256，见 api/v1/manifest.json）：{result.manifest_digest}")
     return 0

@@ -13,11 +13,11 @@ import re
 from dataclasses import asdict
 from typing import Any
 
-from mulu.cli import resolve_root
 from mulu.core.kinds import KIND_BY_NAME, KINDS
 from mulu.history.compare import WORKING_TREE, Comparison, compare
 from mulu.history.diff import ACTIONS, RecordChange
 from mulu.history.words import Labeller, action_label, counts, field_lines
+from mulu.project import resolve_root
 
 HELP = "比较两个版本的目录数据（默认与工作区比较）：新增、暂停、移出和修改的记录（原值 → 新值），以及新引入的校验问题。"
 FORMATS = ("markdown", "json")
@@ -55,6 +55,8 @@ def _basis(comparison: Comparison, change: RecordChange) -> str:
     if change.kind == "notices":
         number = comparison.notices.get(change.id, {}).get("number")
         return f"，文号 {md(number)}" if number else ""
+    if change.needs_review:
+        return "，**需要审核人核实**：状态变更没有依据公告（不是更正）"
     if not change.notice:
         return "，更正（未依据公告）"
     number = comparison.notices.get(change.notice, {}).get("number")
@@ -123,6 +125,7 @@ def to_json(comparison: Comparison) -> str:
     for change in comparison.changes:
         item = change.to_json()
         item["action_label"] = action_label(change.action)
+        item["needs_review"] = change.needs_review
         lines = field_lines(change, _labeller(comparison, change.kind))
         item["fields"] = [{"field": m, "label": label, "old": f.old, "new": f.new, "old_text": o, "new_text": n}
                           for f, (m, label, o, n) in zip(change.fields, lines)]

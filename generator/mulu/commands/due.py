@@ -8,12 +8,11 @@ import json
 import sys
 from typing import Any
 
-from mulu.cli import resolve_root
 from mulu.core.due import OTHER, DueItem, by_account, due_items
 from mulu.core.registry import Registry
-from mulu.core.status import add_as_of_argument, expiring_days_of, resolve_as_of
+from mulu.core.status import add_as_of_argument, resolve_as_of
 from mulu.errors import MuluError
-from mulu.project import open_project
+from mulu.project import open_project, resolve_root
 
 HELP = "列出到期事项：有效期将满或已满、暂停期将满或已满、禁止重新列入的期限将满，按辖区和维护账号分组。"
 
@@ -99,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         raise MuluError("无法读取目录数据：请先运行 mulu validate 修正问题。")
     if any(p.is_error for p in opened.problems):
         print("注意：目录数据有校验错误（运行 mulu validate 查看），以下结果可能不完整。", file=sys.stderr)
-    within = args.within if args.within is not None else expiring_days_of(registry.config)
+    within = args.within if args.within is not None else registry.config.expiring_days
     items = due_items(registry, as_of, within)
     day = as_of.isoformat()
     if args.format == "json":

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from mulu.cli import resolve_root
 from mulu.core.kinds import KIND_BY_NAME, KINDS
 from mulu.errors import MuluError
+from mulu.project import resolve_root
 
 HELP = "导出一类目录为 CSV、XLSX 或 JSON（中文表头与 mulu import 相同，导出后可原样导入）。"
 

@@ -8,13 +8,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from mulu.authoring.formatting import Finding, format_text, unified_diff
-from mulu.cli import resolve_root
+from mulu.authoring.formatting import Finding, format_record, unified_diff
 from mulu.core.kinds import KINDS
-from mulu.core.loading import MAX_BYTES, decode
+from mulu.core.loading import decode, read_regular
 from mulu.core.problems import Problem, Summary, add_format_argument, report
-from mulu.core.schema_tree import SchemaTree, load_tree_for, schema_for
+from mulu.core.schemas import SchemaTree, load_tree_for, schema_for
 from mulu.errors import MuluError
+from mulu.project import resolve_root
 
 HELP = "整理记录文件的格式（字段顺序、引号、缩进），保留注释；--check 只检查、不修改。"
 
@@ -37,8 +37,11 @@ def _collect(root: Path, raw_paths: list[str]) -> tuple[list[Path], list[str]]:
         return [f for f in files if f.is_file()], []
     files, errors = [], []
     for raw in raw_paths:
-        path = Path(raw).resolve()
-        if not path.exists():
+        # Resolve the folders but not the file itself: a symlinked record is reported as one,
+        # never read through.
+        given = Path(raw).absolute()
+        path = given.parent.resolve() / given.name
+        if not path.exists() and not path.is_symlink():
             errors.append(f"路径不存在：{raw}")
             continue
         candidates = sorted(path.rglob("*.yml")) if path.is_dir() else [path]
@@ -89,12 +92,12 @@ def run(args: argparse.Namespace) -> int:
         assert schema is not None
         if schema not in trees:
             trees[schema] = load_tree_for(root / "schemas", schema)
-        raw = path.read_bytes()
-        if len(raw) > MAX_BYTES:
-            unformattable.append(Problem(rel, None, None, "", "文件过大（上限 1024 KiB），没有整理。", "file.size"))
+        raw, refused = read_regular(path, rel)  # never through a symlink; size checked
+        if raw is None:
+            unformattable += refused
             continue
         text, problems = decode(raw, rel)
-        result = format_text(text, rel, trees[schema]) if text is not None else None
+        result = format_record(text, rel, trees[schema]) if text is not None else None
         if result is None or result.text is None:
             unformattable += problems if result is None else result.problems
             continue
@@ -103,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         pending += 1
         if args.check:
             findings += _problems(rel, result.findings)
-            if args.diff:
+            if args.diff and text is not None:
                 diffs.append(unified_diff(text, result.text, rel))
         else:
             _write(path, result.text)

@@ -6,10 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from mulu.cli import resolve_root
 from mulu.core.kinds import KIND_BY_NAME, KINDS
 from mulu.core.problems import format_text
 from mulu.errors import MuluError
+from mulu.project import resolve_root
+from mulu.sheets.assemble import Options
+from mulu.sheets.read import Mapping
 
 HELP = "把部门现有的 Excel/CSV 目录表导入为记录文件（先用 --dry-run 看会新建和修改什么）。"
 
@@ -59,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
               "无法读取的记录不会被覆盖。", file=sys.stderr)
     mapping = load_mapping(Path(args.mapping) if args.mapping else None)
     if args.sheet:
-        mapping = importing.Mapping(mapping.columns, mapping.defaults, args.sheet, mapping.header_row)
-    options = importing.Options(args.region, args.notice, tuple(args.maintainer), args.id_prefix)
+        mapping = Mapping(mapping.columns, mapping.defaults, args.sheet, mapping.header_row)
+    options = Options(args.region, args.notice, tuple(args.maintainer), args.id_prefix)
     plan = importing.plan_import(registry, args.kind, Path(args.file), mapping, options)
     written = [] if args.dry_run else importing.write_plan(root, plan, args.update)
     print("\n".join(importing.report(plan, args.update, args.dry_run)))

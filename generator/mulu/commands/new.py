@@ -11,10 +11,10 @@ from mulu.authoring.scaffold import (
     default_id,
     find_kind,
 )
-from mulu.cli import resolve_root
 from mulu.core import creditcode
 from mulu.core.kinds import KINDS
 from mulu.errors import MuluError
+from mulu.project import resolve_root
 
 HELP = "新建一条记录：生成带中文说明的模板文件 registry/<类型>/<编号>.yml（不会覆盖已有文件）。"
 

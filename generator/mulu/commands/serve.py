@@ -10,11 +10,10 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from mulu.cli import resolve_root
 from mulu.commands.build import build_site
 from mulu.core.problems import format_text
 from mulu.errors import MuluError
-from mulu.project import open_project
+from mulu.project import open_project, resolve_root
 
 HELP = "构建网站并在本机预览（http://127.0.0.1:8000/）；目录文件修改后自动重新构建。"
 WATCHED = ("registry", "schemas", "docs", "site_overrides", "mkdocs.yml")

@@ -7,10 +7,9 @@ import json
 import sys
 import unicodedata
 
-from mulu.cli import resolve_root
 from mulu.core.kinds import KIND_BY_NAME
 from mulu.core.problems import format_text
-from mulu.project import open_project
+from mulu.project import open_project, resolve_root
 
 HELP = "统计：各辖区各类记录数、状态、各等级补贴标准、培训项目最多的职业、各次调整的新增与移出。"
 

@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from mulu.authoring.synthetic import generate
-from mulu.cli import resolve_root
 from mulu.errors import MuluError
+from mulu.project import resolve_root
 
 HELP = "生成合成目录数据（N 条合法记录，同一种子结果相同），用于规模测试和基准测试。"
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mulu.cli import resolve_root
 from mulu.core.problems import Problem, add_format_argument, failing, report
 from mulu.core.status import add_as_of_argument, resolve_as_of
 from mulu.errors import MuluError
-from mulu.project import check_project
+from mulu.project import check_project, resolve_root
 
 HELP = "校验目录数据：报告所有问题（文件、行、列、字段和修改建议）。"
 

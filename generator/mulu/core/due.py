@@ -53,9 +53,9 @@ class DueItem:
 
 def jurisdiction_of(registry: Registry, region: str) -> str:
     """The configured jurisdiction that holds ``region`` (:data:`OTHER` when none does)."""
-    for code in registry.config.get("jurisdictions") or []:
-        if region and registry.reference.in_region(region, str(code)):
-            return str(code)
+    for code in registry.config.jurisdictions:
+        if region and registry.reference.in_region(region, code):
+            return code
     return OTHER
 
 
@@ -63,7 +63,7 @@ def due_items(registry: Registry, as_of: date, within: int) -> list[DueItem]:
     """Every record with a date falling due by ``as_of + within`` days (or already passed and
     not yet acted on), in jurisdiction order, then by date."""
     horizon = as_of + timedelta(days=within)
-    order = {str(c): i for i, c in enumerate(registry.config.get("jurisdictions") or [])}
+    order = {c: i for i, c in enumerate(registry.config.jurisdictions)}
     items = []
     for record in registry.all_records():
         if record.kind == "notices":

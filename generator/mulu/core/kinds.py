@@ -17,24 +17,31 @@ class Kind:
     schema: str        # file name under schemas/
     title: str         # Chinese name of the catalogue
     noun: str          # Chinese name of one record
-    keyed_by_credit_code: bool = False
+    keyed_by_credit_code: bool = False   # the id is the body's unified social credit code
+    unit_field: str | None = None        # the field naming the unit that runs it (a base's operator, a studio's host)
 
 
 KINDS: tuple[Kind, ...] = (
     Kind("programmes", "programme.schema.json", "政府补贴培训目录", "培训项目"),
     Kind("institutions", "institution.schema.json", "培训机构目录", "培训机构", keyed_by_credit_code=True),
     Kind("assessors", "assessor.schema.json", "职业技能等级认定机构目录", "认定机构", keyed_by_credit_code=True),
-    Kind("bases", "base.schema.json", "实训基地目录", "实训基地"),
-    Kind("studios", "studio.schema.json", "技能大师工作室目录", "技能大师工作室"),
+    Kind("bases", "base.schema.json", "实训基地目录", "实训基地", unit_field="operator"),
+    Kind("studios", "studio.schema.json", "技能大师工作室目录", "技能大师工作室", unit_field="host"),
     Kind("specs", "spec.schema.json", "专项职业能力考核规范目录", "考核规范"),
     Kind("notices", "notice.schema.json", "调整公告", "调整公告"),
 )
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
+# The kinds whose records are bodies identified by a credit code (institutions, assessors).
+CREDIT_CODE_KINDS: tuple[str, ...] = tuple(k.name for k in KINDS if k.keyed_by_credit_code)
+# The kinds whose records name a unit by credit code (bases, studios).
+UNIT_KINDS: tuple[Kind, ...] = tuple(k for k in KINDS if k.unit_field)
+# A record's recorded status; only a notice changes it (see docs/dev/kinds.md).
+STATUSES: tuple[str, ...] = ("在册", "暂停", "已移出")
 
 
 
 @dataclass(frozen=True)
-class Reference:
+class RecordRef:
     """``field`` of a record names record ``target_id`` of kind ``target_kind``."""
 
     field: FieldPath
@@ -42,21 +49,21 @@ class Reference:
     target_id: str
 
 
-def references(kind: str, data: dict[str, Any]) -> Iterator[Reference]:
+def references(kind: str, data: dict[str, Any]) -> Iterator[RecordRef]:
     """Every reference a record makes to another record, with the field that makes it."""
     for path in (("listed", "notice"), ("status_change", "notice")):
         target = get_path(data, path)
         if isinstance(target, str):
-            yield Reference(path, "notices", target)
+            yield RecordRef(path, "notices", target)
     if kind == "programmes" and isinstance(data.get("spec"), str):
-        yield Reference(("spec",), "specs", data["spec"])
+        yield RecordRef(("spec",), "specs", data["spec"])
     if kind == "specs" and isinstance(data.get("replaced_by"), str):
-        yield Reference(("replaced_by",), "specs", data["replaced_by"])
-    unit_field = {"bases": "operator", "studios": "host"}.get(kind)
+        yield RecordRef(("replaced_by",), "specs", data["replaced_by"])
+    unit_field = KIND_BY_NAME[kind].unit_field
     if unit_field:
         target = get_path(data, (unit_field, "institution"))
         if isinstance(target, str):
-            yield Reference((unit_field, "institution"), "institutions", target)
+            yield RecordRef((unit_field, "institution"), "institutions", target)
 
 
 def occupation_uses(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath, str, list[str]]]:
@@ -64,9 +71,9 @@ def occupation_uses(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath
     if kind == "programmes":
         code = get_path(data, ("occupation", "code"))
         if isinstance(code, str):
-            levels = [lv.get("level") for lv in data.get("levels") or [] if isinstance(lv, dict) and lv.get("level")]
+            levels = [str(lv["level"]) for lv in data.get("levels") or [] if isinstance(lv, dict) and lv.get("level")]
             yield ("occupation", "code"), code, levels
-    elif kind in ("institutions", "assessors"):
+    elif kind in CREDIT_CODE_KINDS:
         field = "offerings" if kind == "institutions" else "scope"
         for i, item in enumerate(data.get(field) or []):
             if isinstance(item, dict) and isinstance(item.get("occupation"), str):
@@ -87,7 +94,7 @@ def credit_codes(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath, s
     """Every unified social credit code a record carries."""
     if KIND_BY_NAME[kind].keyed_by_credit_code and isinstance(data.get("id"), str):
         yield ("id",), data["id"]
-    unit_field = {"bases": "operator", "studios": "host"}.get(kind)
+    unit_field = KIND_BY_NAME[kind].unit_field
     if unit_field:
         code = get_path(data, (unit_field, "credit_code"))
         if isinstance(code, str):

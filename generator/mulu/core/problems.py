@@ -74,8 +74,8 @@ def _closing(problems: list[Problem], summary: Summary) -> str:
     if not problems:
         return summary.passed.format(**counts)
     closing = summary.failed.format(**counts)
-    if warnings:
-        closing += f"\n其中错误 {errors} 个，警告 {warnings} 个（只有警告时检查仍算通过，加 --strict 则不通过）。"
+    if warnings and errors:
+        closing += f"\n其中错误 {errors} 个，警告 {warnings} 个。"
     return closing
 
 

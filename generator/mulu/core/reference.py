@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mulu.core.loading import Document
+from mulu.core.loading import Document, FieldPath
 from mulu.core.problems import Problem
 
 
@@ -53,14 +53,15 @@ class Reference:
 
     def in_region(self, code: str, ancestor: str) -> bool:
         """Whether region ``code`` lies within ``ancestor`` (or is it)."""
-        while code is not None:
-            if code == ancestor:
+        current: str | None = code
+        while current is not None:
+            if current == ancestor:
                 return True
-            code = self.region_parent(code)  # type: ignore[assignment]
+            current = self.region_parent(current)
         return False
 
 
-def _bad(doc: Document, path: tuple, message: str) -> Problem:
+def _bad(doc: Document, path: FieldPath, message: str) -> Problem:
     line, col = doc.position(path)
     return Problem(doc.file, line, col, ".".join(map(str, path)), message, "reference.format")
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mulu.core.kinds import KIND_BY_NAME, KINDS, FieldPath, references
-from mulu.core.loading import LoadedTree
+from mulu.core.config import ProjectConfig, parse_config
+from mulu.core.kinds import KIND_BY_NAME, KINDS, references
+from mulu.core.loading import FieldPath, LoadedTree
 from mulu.core.reference import Reference
 from mulu.core.schemas import Schema
 
@@ -49,7 +50,7 @@ class Registry:
     """Everything render steps need; nothing here reads files again."""
 
     root: Path
-    config: dict[str, Any]
+    config: ProjectConfig
     reference: Reference
     schemas: dict[str, Schema]
     records: dict[str, dict[str, Record]]
@@ -83,14 +84,14 @@ def build_registry(tree: LoadedTree, reference: Reference, schemas: dict[str, Sc
                               for d in docs}
     links_from: dict[tuple[str, str], list[Link]] = {}
     links_to: dict[tuple[str, str], list[Link]] = {}
-    for kind, by_id in records.items():
+    for kind_name, by_id in records.items():
         for record in by_id.values():
-            for ref in references(kind, record.data):
+            for ref in references(kind_name, record.data):
                 target = records.get(ref.target_kind, {}).get(ref.target_id)
                 if target is None:
                     continue
                 link = Link(record, ref.field, target)
-                links_from.setdefault((kind, record.id), []).append(link)
+                links_from.setdefault((kind_name, record.id), []).append(link)
                 links_to.setdefault((target.kind, target.id), []).append(link)
-    config = tree.config.data if tree.config is not None else {}
+    config = parse_config(tree.config.data if tree.config is not None else None)
     return Registry(tree.root, config, reference, schemas, records, links_from, links_to)

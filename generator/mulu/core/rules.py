@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -149,8 +150,66 @@ def weights_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
     if kind != "specs":
         return
     weights = [c.get("weight") for c in data.get("competencies") or [] if isinstance(c, dict)]
-    if weights and all(isinstance(w, int) for w in weights) and sum(weights) != 100:
-        yield ("competencies",), f"各工作任务的考核比重之和应为 100%，现在是 {sum(weights)}%：请调整 weight。"
+    numbers = [w for w in weights if isinstance(w, int)]
+    if numbers and len(numbers) == len(weights) and sum(numbers) != 100:
+        yield ("competencies",), f"各工作任务的考核比重之和应为 100%，现在是 {sum(numbers)}%：请调整 weight。"
+
+
+# -- clean text -------------------------------------------------------------------------
+# Fields that use the schemas' shared "text" definition are prose and may span lines; every
+# other string (names, codes, URLs, accounts, dates) is one line. tests/test_attacks.py checks
+# this set against schemas/. A schema pattern cannot say "one line": Python's "$" also
+# matches before a final newline, so "https://x\n" passes "^https?://[^\s]+$".
+PROSE_FIELDS = frozenset({"address", "definition", "knowledge", "method", "norms", "notes", "reason",
+                          "requirements", "source", "summary", "target", "venue"})
+
+
+def _strings(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _strings(inner, path + (key,))
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            yield from _strings(inner, path + (i,))
+
+
+def _unseen(ch: str, prose: bool) -> str | None:
+    """Why a character may not appear in text: controls, bidirectional overrides and
+    zero-width characters look like nothing (or reorder what is shown) but change the value."""
+    if ch == "\n" and prose:
+        return None
+    category = unicodedata.category(ch)
+    if category not in ("Cc", "Cf", "Zl", "Zp"):
+        return None
+    name = unicodedata.name(ch, "控制字符")
+    if "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" or ch in "\u200e\u200f\u061c":
+        return f"双向文本控制字符 U+{ord(ch):04X}（{name}）会让文字显示的顺序与实际内容不同"
+    if category == "Cf":
+        return f"不可见的格式字符 U+{ord(ch):04X}（{name}，如零宽空格）看不见却会改变内容"
+    if ch == "\t":
+        return "Tab 字符"
+    return f"控制字符 U+{ord(ch):04X}（{name}）"
+
+
+def clean_text_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Every string is clean text: no control, bidirectional-override or zero-width characters;
+    one-line fields hold no line break (not even a final one)."""
+    for path, value in _strings(data, ()):
+        last = next((p for p in reversed(path) if isinstance(p, str)), "")
+        prose = last in PROSE_FIELDS
+        for index, ch in enumerate(value):
+            if ch == "\n" and not prose:
+                where = "末尾有换行" if not value[index:].strip("\n") else "含有换行"
+                yield path, (f"这个字段只能写一行，现在{where}：请删除换行"
+                             "（值用 | 或 > 开头写成多行时，请改成写在同一行）。")
+                break
+            why = _unseen(ch, prose)
+            if why:
+                yield path, (f"第 {index + 1} 个字符是{why}：请删除它后重新输入这段文字"
+                             "（常见于从网页、Word 或 PDF 复制的文本）。")
+                break
 
 
 # -- time: dated facts that cannot be true together, and dates that have passed -------------
@@ -195,6 +254,7 @@ def time_warning_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
 
 RULES: tuple[Rule, ...] = (credit_code_rule, region_rule, occupation_rule, reference_rule, status_rule,
                            date_order_rule, programme_rule, weights_rule, time_rule)
+RULES += (clean_text_rule,)  # clean text applies to every record, whatever other rules say
 # Rules whose findings are warnings: they never fail a check unless --strict.
 WARNING_RULES: tuple[Rule, ...] = (time_warning_rule,)
 

@@ -15,14 +15,102 @@ from jsonschema.exceptions import SchemaError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from mulu.core.kinds import KIND_BY_NAME
 from mulu.core.loading import Document, FieldPath, field_name
 from mulu.core.problems import Problem
 from mulu.errors import SchemaFileError
 
 DEFS = "defs.schema.json"
+CONFIG_SCHEMA = "config.schema.json"
+ITEMS = "[]"  # the path step for "each item of a list" in SchemaTree.walk
 _TYPE_NAMES = {"string": "文本", "integer": "整数", "number": "数字", "boolean": "true 或 false",
                "object": "“字段名: 值”形式的键值对", "array": "列表（每项以“- ”开头）", "null": "空值"}
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One schema node with its ``$ref`` chain followed: the merged keywords and the names
+    of the shared definitions it went through (e.g. ``("region",)``)."""
+
+    node: dict[str, Any]
+    defs: tuple[str, ...]
+
+    @property
+    def type(self) -> str | None:
+        value = self.node.get("type")
+        return value if isinstance(value, str) else None
+
+    @property
+    def title(self) -> str:
+        return str(self.node.get("title", ""))
+
+    @property
+    def description(self) -> str:
+        return str(self.node.get("description", ""))
+
+    def properties(self) -> list[str]:
+        """Field names of an object, in schema order (the canonical order)."""
+        return list(self.node.get("properties", {}))
+
+    def required(self) -> list[str]:
+        """Names of the required fields of an object."""
+        return list(self.node.get("required", []))
+
+    @property
+    def format(self) -> str:
+        """The shared definition the field uses (``region``, ``date``, ``money`` …), else its JSON type."""
+        return self.defs[0] if self.defs else (self.type or "")
+
+
+class SchemaTree:
+    """The one schema walker: fields of one schema file *as written* (property order,
+    titles, descriptions, which shared definition a field uses), with ``$ref`` followed
+    into the shared definitions. The validator works on compiled schemas instead."""
+
+    def __init__(self, schema: dict[str, Any], defs: dict[str, Any]) -> None:
+        self._defs = defs.get("$defs", {})
+        self.root = self.resolve(schema)
+
+    def resolve(self, node: dict[str, Any] | None) -> Field:
+        """Follow ``$ref``s into the shared definitions; keywords written locally win."""
+        return Field(*follow_refs(dict(node or {}), self._defs))
+
+    def child(self, field: Field, key: str) -> Field | None:
+        """The field ``key`` of object ``field``, or None when the schema does not know it."""
+        sub = field.node.get("properties", {}).get(key)
+        return self.resolve(sub) if isinstance(sub, dict) else None
+
+    def items(self, field: Field) -> Field | None:
+        """The schema of the items of array ``field``."""
+        sub = field.node.get("items")
+        return self.resolve(sub) if isinstance(sub, dict) else None
+
+    def walk(self) -> Iterator[tuple[tuple[str, ...], Field]]:
+        """Every field, parents first, in schema order; list items add an :data:`ITEMS` step."""
+        stack: list[tuple[tuple[str, ...], Field]] = [((), self.root)]
+        while stack:
+            path, field = stack.pop()
+            yield path, field
+            children = [(path + (key,), self.child(field, key)) for key in field.properties()]
+            items = self.items(field)
+            if items is not None:
+                children.append((path + (ITEMS,), items))
+            stack += [(p, f) for p, f in reversed(children) if f is not None]
+
+    def at(self, path: FieldPath) -> Field | None:
+        """The field at a concrete ``path``; list indices (and a name under a list) look into its items."""
+        field: Field | None = self.root
+        for step in path:
+            if field is None:
+                return None
+            if isinstance(step, int) or step == ITEMS:
+                field = self.items(field)
+                continue
+            if field.type == "array":
+                field = self.items(field)
+            field = self.child(field, step) if field is not None else None
+        return field
 
 
 @dataclass(frozen=True)
@@ -34,6 +122,7 @@ class Schema:
     validator: Draft202012Validator
     labels: dict[tuple[str, ...], str]
     descriptions: dict[tuple[str, ...], str]
+    tree: SchemaTree
 
     def label(self, path: FieldPath) -> str:
         """Chinese title of the field at ``path`` (list indices ignored)."""
@@ -56,23 +145,6 @@ def follow_refs(node: dict[str, Any], definitions: dict[str, Any]) -> tuple[dict
         names.append(ref.rsplit("/", 1)[-1])
         node = {**definitions.get(names[-1], {}), **{k: v for k, v in node.items() if k != "$ref"}}
     return node, tuple(names)
-
-
-def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
-    return follow_refs(node, defs["$defs"])[0]
-
-
-def _walk_labels(node: dict[str, Any], defs: dict[str, Any], path: tuple[str, ...],
-                 labels: dict[tuple[str, ...], str], descriptions: dict[tuple[str, ...], str]) -> None:
-    node = _resolve(node, defs)
-    if "title" in node and path:
-        labels.setdefault(path, node["title"])
-    if "description" in node and path:
-        descriptions.setdefault(path, node["description"])
-    for key, sub in node.get("properties", {}).items():
-        _walk_labels(sub, defs, path + (key,), labels, descriptions)
-    if isinstance(node.get("items"), dict):
-        _walk_labels(node["items"], defs, path, labels, descriptions)
 
 
 def load_schema_files(schema_dir: Path) -> dict[str, dict[str, Any]]:
@@ -103,7 +175,7 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
         return [_inline(x, defs) for x in node]
     if not isinstance(node, dict):
         return node
-    node = _resolve(node, defs) if "$ref" in node else node
+    node = follow_refs(node, defs["$defs"])[0] if "$ref" in node else node
     return {k: (v if k in ("$defs", "enum", "const", "required") else _inline(v, defs)) for k, v in node.items()}
 
 
@@ -114,13 +186,18 @@ def compile_schemas(raw: dict[str, dict[str, Any]]) -> dict[str, Schema]:
         (name, Resource.from_contents(s, default_specification=DRAFT202012)) for name, s in raw.items())
     out = {}
     for name, original in raw.items():
-        schema = _inline(original, defs)
+        tree = SchemaTree(original, defs)
         labels: dict[tuple[str, ...], str] = {}
         descriptions: dict[tuple[str, ...], str] = {}
-        _walk_labels(schema, defs, (), labels, descriptions)
-        validator = Draft202012Validator(schema, registry=registry,
+        for path, field in tree.walk():
+            key = tuple(p for p in path if p != ITEMS)  # an item shares its list's label
+            if key and field.title:
+                labels.setdefault(key, field.title)
+            if key and field.description:
+                descriptions.setdefault(key, field.description)
+        validator = Draft202012Validator(_inline(original, defs), registry=registry,
                                          format_checker=Draft202012Validator.FORMAT_CHECKER)
-        out[name] = Schema(name, original, validator, labels, descriptions)
+        out[name] = Schema(name, original, validator, labels, descriptions, tree)
     return out
 
 
@@ -145,7 +222,7 @@ def _message(schema: Schema, err: ValidationError, path: FieldPath) -> tuple[Fie
             hint = "代码、编号等数字形式的文本请加英文引号，例如 \"230100\"。"
         elif "integer" in names and isinstance(value, str):
             hint = "只写数字，不要带单位、逗号或引号，例如 1200。"
-        return path, f"“{label}”应为{'或'.join(_TYPE_NAMES.get(n, n) for n in names)}，现在是 {_describe(value)}。{hint}"
+        return path, f"“{label}”应为{'或'.join(_TYPE_NAMES.get(str(n), str(n)) for n in names)}，现在是 {_describe(value)}。{hint}"
     if v == "enum":
         return path, f"“{label}”只能是以下之一：{'、'.join(map(str, expected))}；现在是 {_describe(value)}。"
     if v in ("pattern", "format"):
@@ -196,3 +273,22 @@ def schema_problems(schema: Schema, doc: Document) -> list[Problem]:
             line, col = doc.position(field)
             problems.append(Problem(doc.file, line, col, field_name(field), message, f"schema.{err.validator}"))
     return problems
+
+
+def load_tree_for(schema_dir: Path, schema_name: str) -> SchemaTree:
+    """The :class:`SchemaTree` of ``schemas/<schema_name>``; raises :class:`SchemaFileError`."""
+    raw = load_schema_files(schema_dir)
+    if schema_name not in raw:
+        raise SchemaFileError(f"找不到 schema 文件 {schema_dir / schema_name}：请在项目目录中运行，或用 --root 指定项目目录。")
+    return SchemaTree(raw[schema_name], raw[DEFS])
+
+
+def schema_for(rel_path: str) -> str | None:
+    """Which schema governs the project file ``rel_path`` (posix, relative to the root):
+    records under ``registry/<kind>/`` and ``registry/config.yml``; None for anything else."""
+    parts = rel_path.split("/")
+    if parts == ["registry", "config.yml"]:
+        return CONFIG_SCHEMA
+    if len(parts) == 3 and parts[0] == "registry" and parts[1] in KIND_BY_NAME and parts[2].endswith(".yml"):
+        return KIND_BY_NAME[parts[1]].schema
+    return None

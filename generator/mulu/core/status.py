@@ -172,12 +172,6 @@ def effective_status(kind: str, data: Mapping[str, Any], as_of: date,
     return EffectiveStatus(ACTIVE, LABELS[ACTIVE], f"在册，{where}。", day, field_name(path), ends.isoformat())
 
 
-def expiring_days_of(config: Mapping[str, Any]) -> int:
-    """How many days ahead a validity counts as 即将到期 (``expiring_days`` in config.yml)."""
-    value = config.get("expiring_days")
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else DEFAULT_EXPIRING_DAYS
-
-
 def add_as_of_argument(parser: argparse.ArgumentParser) -> None:
     """The ``--as-of`` option of every command that computes effective statuses."""
     parser.add_argument("--as-of", metavar="YYYY-MM-DD",

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from mulu.core.config import parse_config
 from mulu.core.kinds import KIND_BY_NAME
-from mulu.core.loading import Document, LoadedTree
+from mulu.core.loading import Document, LoadedTree, field_name, get_path, yaml11_boolean_message
 from mulu.core.problems import Problem
 from mulu.core.reference import Reference, build_reference
 from mulu.core.rules import Context, rule_problems
 from mulu.core.schemas import Schema, schema_problems
-from mulu.core.status import expiring_days_of
 
 
 def record_id(path: str | Path) -> str:
@@ -28,9 +29,24 @@ def _id_problem(doc: Document) -> list[Problem]:
                     "请把编号改成与文件名相同，或把文件改名为“编号.yml”。", "rule.id")]
 
 
+def yaml11_boolean_problems(doc: Document, found: list[Problem]) -> list[Problem]:
+    """A schema type error on a value written ``yes``/``no``/``on``/``off`` says what was
+    written and what to write instead, not "should be text, is true"."""
+    if not doc.yaml11_booleans:
+        return found
+    spelled = {field_name(path): (text, get_path(doc.data, path)) for path, text in doc.yaml11_booleans.items()}
+    out = []
+    for problem in found:
+        text, value = spelled.get(problem.field, ("", None))
+        if text and problem.rule in ("schema.type", "schema.enum") and isinstance(value, bool):
+            problem = replace(problem, message=yaml11_boolean_message(text, value), rule="yaml.strict_scalar")
+        out.append(problem)
+    return out
+
+
 def record_problems(kind: str, doc: Document, schema: Schema, ctx: Context) -> list[Problem]:
     """Every problem of one record: its schema, its id, and the domain rules."""
-    found = schema_problems(schema, doc)
+    found = yaml11_boolean_problems(doc, schema_problems(schema, doc))
     # A value the schema already rejects (e.g. an empty notice id) needs no second message from a rule.
     flagged = {p.field for p in found}
     return found + _id_problem(doc) + [p for p in rule_problems(kind, doc, ctx) if p.field not in flagged]
@@ -58,7 +74,7 @@ def make_context(tree: LoadedTree, reference: Reference, as_of: date | None = No
     notice_dates = {record_id(d.file): d.data["date"] for d in tree.records.get("notices", [])
                     if isinstance(d.data.get("date"), str)}
     spec_status = {record_id(d.file): str(d.data.get("status", "")) for d in tree.records.get("specs", [])}
-    days = expiring_days_of(tree.config.data if tree.config is not None else {})
+    days = parse_config(tree.config.data if tree.config is not None else None).expiring_days
     return Context(reference, ids, notice_dates, spec_status, as_of, days)
 
 

@@ -71,7 +71,7 @@ def working_tree_changes(repo: Repo, root: Path, base: str) -> list[FileChange]:
 
 def pair_renames(removed: dict[str, bytes], added: dict[str, bytes]) -> list[tuple[str, str]]:
     """(old, new) paths of the same kind whose texts are at least half alike, best first."""
-    scored = []
+    scored: list[tuple[float, str, str]] = []
     for old_path, old in removed.items():
         for new_path, new in added.items():
             if record_kind(old_path) != record_kind(new_path):

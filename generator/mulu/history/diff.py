@@ -43,7 +43,7 @@ class FieldChange:
     @property
     def field(self) -> str:
         """Machine-readable field name, e.g. ``levels[四级].subsidy``."""
-        return field_name(self.path)
+        return keyed_path_name(self.path)
 
     def to_json(self) -> dict[str, Any]:
         return {"path": list(self.path), "old": self.old, "new": self.new}
@@ -74,6 +74,14 @@ class RecordChange:
     def correction(self) -> bool:
         """An editorial correction (更正): no notice stands behind it."""
         return not self.notice
+
+    @property
+    def needs_review(self) -> bool:
+        """A change of status with no notice behind it is not an editorial correction: a
+        suspension lifted (or imposed) without a notice is what a reviewer must look at."""
+        return (not self.notice and self.kind != "notices"
+                and (self.action in ("suspended", "withdrawn", "reinstated")
+                     or any(f.path[:1] in (("status",), ("status_change",)) for f in self.fields)))
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "id": self.id, "name": self.name, "action": self.action}
@@ -108,8 +116,12 @@ class FileChange:
 
 # -- reading field paths -------------------------------------------------------------------
 
-def field_name(path: Iterable[str]) -> str:
-    """``("levels", "[四级]", "subsidy")`` -> ``levels[四级].subsidy``."""
+def keyed_path_name(path: Iterable[str]) -> str:
+    """``("levels", "[四级]", "subsidy")`` -> ``levels[四级].subsidy``.
+
+    History names list items by their key (the level, the occupation), not by position,
+    so a change stays readable when items are reordered; positions in a file are named by
+    :func:`mulu.core.loading.field_name` (``levels[0].subsidy``) instead."""
     out = ""
     for part in path:
         out += part if part.startswith("[") or not out else "." + part
@@ -150,11 +162,13 @@ def diff_values(old: Any, new: Any, path: Path_ = ()) -> list[FieldChange]:
     if old == new and type(old) is type(new):
         return []
     if isinstance(old, (dict, type(None))) and isinstance(new, (dict, type(None))) and (old or new):
-        o, n = old or {}, new or {}
-        keys = list(n) + [k for k in o if k not in n]
-        return [c for k in keys for c in diff_values(o.get(k), n.get(k), path + (str(k),))]
+        om: dict[Any, Any] = old or {}
+        nm: dict[Any, Any] = new or {}
+        keys = list(nm) + [k for k in om if k not in nm]
+        return [c for k in keys for c in diff_values(om.get(k), nm.get(k), path + (str(k),))]
     if isinstance(old, (list, type(None))) and isinstance(new, (list, type(None))):
-        o, n = old or [], new or []
+        o: list[Any] = old or []
+        n: list[Any] = new or []
         key = _list_key(o, n)
         if key is not None:
             by_old = {x[key]: x for x in o}
@@ -181,7 +195,7 @@ def parse_record(raw: bytes | None, file: str) -> dict[str, Any] | None:
     return doc.data if doc is not None and isinstance(doc.data, dict) else None
 
 
-def _text(value: Any) -> str:
+def _as_text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
@@ -205,23 +219,23 @@ def _added(kind: str, path: str, data: dict[str, Any] | None) -> list[RecordChan
     suspended or withdrawn (an import of older decisions) also gets that status change,
     under the notice its ``status_change`` names."""
     rid = record_id(path)
-    name = _text(get_path(data, ("name",))) or rid
-    listing = _text(get_path(data, ("listed", "notice")))
+    name = _as_text(get_path(data, ("name",))) or rid
+    listing = _as_text(get_path(data, ("listed", "notice")))
     added = RecordChange(kind, rid, name, "added",
-                         date=_text(get_path(data, ("listed", "date"))) or _text(get_path(data, ("date",))),
+                         date=_as_text(get_path(data, ("listed", "date"))) or _as_text(get_path(data, ("date",))),
                          refs=[listing] if listing else [], file=path)
     action = STATUS_ACTIONS.get(_status(data))
-    notice = _text(get_path(data, ("status_change", "notice")))
+    notice = _as_text(get_path(data, ("status_change", "notice")))
     if action in (None, "reinstated") or not notice:
         return [added]
     return [added, RecordChange(kind, rid, name, action, [FieldChange(("status",), "在册", _status(data))],
-                                reason=_text(get_path(data, ("status_change", "reason"))),
-                                date=_text(get_path(data, ("status_change", "date"))), refs=[notice], file=path)]
+                                reason=_as_text(get_path(data, ("status_change", "reason"))),
+                                date=_as_text(get_path(data, ("status_change", "date"))), refs=[notice], file=path)]
 
 
 def _removed(kind: str, path: str, data: dict[str, Any] | None) -> RecordChange:
     rid = record_id(path)
-    return RecordChange(kind, rid, _text(get_path(data, ("name",))) or rid, "removed", file=path)
+    return RecordChange(kind, rid, _as_text(get_path(data, ("name",))) or rid, "removed", file=path)
 
 
 def record_changes(change: FileChange) -> list[RecordChange]:
@@ -249,10 +263,10 @@ def record_changes(change: FileChange) -> list[RecordChange]:
         ("renamed" if renamed else "changed")
     status_action = action in ("suspended", "withdrawn", "reinstated")
     return [RecordChange(
-        kind, rid, _text(get_path(new, ("name",))) or rid, action, fields,  # type: ignore[arg-type]
+        kind, rid, _as_text(get_path(new, ("name",))) or rid, action, fields,  # type: ignore[arg-type]
         old_id=record_id(change.old_path) if renamed else "",
-        reason=_text(get_path(new, ("status_change", "reason"))) if status_action else "",
-        date=_text(get_path(new, ("status_change", "date"))) if status_action else "",
+        reason=_as_text(get_path(new, ("status_change", "reason"))) if status_action else "",
+        date=_as_text(get_path(new, ("status_change", "date"))) if status_action else "",
         refs=new_references(old, new), file=change.new_path)]
 
 

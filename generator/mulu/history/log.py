@@ -29,7 +29,7 @@ from mulu.history.diff import (
 )
 from mulu.history.git import Commit, RawChange, Repo
 
-CACHE_VERSION = 2   # bump whenever what a step contains or means changes: old entries are recomputed
+CACHE_VERSION = 3   # bump whenever what a step contains or means changes: old entries are recomputed
 CACHE_DIR = Path(".mulu-cache") / "history"
 # Commits diffed per git round trip: bounds memory when a first build meets a long history.
 BATCH = 200
@@ -75,14 +75,6 @@ class Adjustment:
     def correction(self) -> bool:
         """Whether this entry is an editorial correction rather than a notice."""
         return not self.notice
-
-    def changes_of(self, kind: str) -> list[RecordChange]:
-        """This entry's changes to records of ``kind``."""
-        return [c for c in self.changes if c.kind == kind]
-
-    def kinds(self) -> list[str]:
-        """Kinds with changes, in first-seen order."""
-        return list(dict.fromkeys(c.kind for c in self.changes))
 
 
 @dataclass

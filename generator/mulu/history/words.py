@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mulu.history.diff import ACTIONS, FieldChange, RecordChange, field_name
+from mulu.history.diff import ACTIONS, RecordChange, keyed_path_name
 
 Labeller = Callable[[tuple[str, ...]], str]   # e.g. Schema.label
 ABSENT = "（无）"
@@ -18,7 +18,7 @@ def field_label(path: tuple[str, ...], label: Labeller | None) -> str:
     ``label`` maps a path of keys to the schema's title (list selectors are left out and
     shown after the list's own title); without one, the machine name is used."""
     if label is None:
-        return field_name(path)
+        return keyed_path_name(path)
     parts: list[str] = []
     keys: tuple[str, ...] = ()
     for part in path:
@@ -66,7 +66,3 @@ def counts_text(changes: list[RecordChange]) -> str:
     """``新增 3 条，修改 1 条``."""
     return "，".join(f"{action_label(a)} {n} 条" for a, n in counts(changes).items()) or "无记录变动"
 
-
-def one_line(change: FieldChange, label: Labeller | None) -> str:
-    """``补贴标准（元/人）：1000 → 1200``."""
-    return f"{field_label(change.path, label)}：{format_value(change.old)} → {format_value(change.new)}"

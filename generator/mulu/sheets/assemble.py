@@ -13,9 +13,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from mulu.core.kinds import KIND_BY_NAME
+from mulu.core.kinds import CREDIT_CODE_KINDS, KIND_BY_NAME
 from mulu.core.loading import get_path
 from mulu.core.registry import Registry
+from mulu.core.schemas import Field, SchemaTree
 from mulu.sheets import columns as C
 from mulu.sheets.columns import Table, normal_key
 from mulu.sheets.normalise import PACKAGE, SHORTAGE, Lookups, short_hash
@@ -57,17 +58,17 @@ class Options:
     id_prefix: str | None = None
 
 
-def _item_identity(kind: str, item: dict[str, Any]) -> Any:
+def item_identity(kind: str, item: dict[str, Any]) -> Any:
     if kind == "programmes":
         return item.get("level")
-    if kind in ("institutions", "assessors"):
+    if kind in CREDIT_CODE_KINDS:
         return (item.get("occupation"), item.get("work_type"))
     if kind == "specs":
         return item.get("task")
     return id(item)
 
 
-def _describe(value: Any) -> str:
+def describe_value(value: Any) -> str:
     if isinstance(value, list):
         return C.LIST_SEPARATOR.join(map(str, value))
     if isinstance(value, bool):
@@ -77,7 +78,7 @@ def _describe(value: Any) -> str:
 
 def _same(a: Any, b: Any) -> bool:
     """Equal as a reader sees it: （） and (), full- and half-width, spaces do not count."""
-    return a == b or (a is not None and b is not None and normal_key(_describe(a)) == normal_key(_describe(b)))
+    return a == b or (a is not None and b is not None and normal_key(describe_value(a)) == normal_key(describe_value(b)))
 
 
 class Assembler:
@@ -97,7 +98,6 @@ class Assembler:
         self._failed: int | None = None
         self._index: dict[tuple[Any, ...], str] | None = None
         self._prefixes: dict[str | None, str] = {}
-        self._row_ids: dict[int, str] = {}
 
     # -- ids --------------------------------------------------------------------------------
     def _prefix(self, region: str | None) -> str:
@@ -261,7 +261,7 @@ class Assembler:
             if old is not None and value is not None and not _same(old, value):
                 header = self.header_of.get(key, key)
                 self.errors.append(Note(number, f"与第 {draft.rows[0]} 行是同一条记录（编号 {draft.id}），但“{header}”不同："
-                                        f"“{_describe(old)}”与“{_describe(value)}”。请核对后只保留一种。", header))
+                                        f"“{describe_value(old)}”与“{describe_value(value)}”。请核对后只保留一种。", header))
                 return False
         return True
 
@@ -269,8 +269,8 @@ class Assembler:
         new_items = []
         repeated: list[int] = []
         for item in row.items:
-            identity = _item_identity(self.kind, item)
-            same = next((i for i, old in enumerate(draft.items) if _item_identity(self.kind, old) == identity), None)
+            identity = item_identity(self.kind, item)
+            same = next((i for i, old in enumerate(draft.items) if item_identity(self.kind, old) == identity), None)
             if same is None:
                 new_items.append(item)
                 continue
@@ -315,8 +315,8 @@ class Assembler:
     def _items(self, draft: Draft, old_items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         items = []
         for item in draft.items:
-            identity = _item_identity(self.kind, item)
-            old = next((o for o in old_items if isinstance(o, dict) and _item_identity(self.kind, o) == identity), {})
+            identity = item_identity(self.kind, item)
+            old = next((o for o in old_items if isinstance(o, dict) and item_identity(self.kind, o) == identity), {})
             merged = {**old, **item}
             items.append(merged)
         return items
@@ -370,13 +370,18 @@ def _clear_path(data: dict[str, Any], path: tuple[str, ...]) -> None:
             _clear_path(data, path[:-1])
 
 
-def order_like_schema(data: Any, node: dict[str, Any]) -> Any:
+def order_like_schema(data: Any, tree: SchemaTree, field: Field | None = None) -> Any:
     """``data`` with keys in schema order at every level (the canonical order)."""
+    field = tree.root if field is None else field
     if isinstance(data, list):
-        items = node.get("items") if isinstance(node.get("items"), dict) else {}
-        return [order_like_schema(v, items) for v in data]
+        items = tree.items(field)
+        return [order_like_schema(v, tree, items) if items else v for v in data]
     if not isinstance(data, dict):
         return data
-    props = node.get("properties", {})
+    props = field.properties()
     keys = [k for k in props if k in data] + [k for k in data if k not in props]
-    return {k: order_like_schema(data[k], props.get(k, {})) for k in keys}
+    out = {}
+    for k in keys:
+        child = tree.child(field, k)
+        out[k] = order_like_schema(data[k], tree, child) if child else data[k]
+    return out

@@ -280,7 +280,13 @@ NOTICES = Table("notices", (
 
 TABLES: dict[str, Table] = {t.kind: t for t in (PROGRAMMES, INSTITUTIONS, ASSESSORS, BASES, STUDIOS, SPECS, NOTICES)}
 
-# Headers that carry nothing to import (row numbers) and are skipped without a warning.
+# Columns the site's downloads add for readers (mulu.site.downloads): the 文号 next to each
+# notice id, and the record digest. Import skips them.
+NOTICE_NUMBER_HEADERS = {"列入公告": "列入公告文号", "状态变更公告": "状态变更公告文号"}
+DIGEST_HEADER = "记录摘要（SHA-256）"
+
+# Headers that carry nothing to import (row numbers, the downloads' reader columns) and are
+# skipped without a warning (compared after normal_key; the reader columns are added below it).
 IGNORED_HEADERS = frozenset({"序号", "编号序号", "排序", "行号", "no", "no."})
 
 _WIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "／": "/", "　": " ", "【": "[", "】": "]",
@@ -293,6 +299,9 @@ def normal_key(text: str) -> str:
     (brackets, colons, letters, digits), spaces and line breaks removed, lower case."""
     text = unicodedata.normalize("NFKC", str(text)).translate(_WIDTH)
     return _SPACE.sub("", text).lower()
+
+
+IGNORED_HEADERS |= {normal_key(h) for h in (*NOTICE_NUMBER_HEADERS.values(), DIGEST_HEADER)}
 
 
 def header_index(table: Table) -> dict[str, Column]:

@@ -27,7 +27,7 @@ from mulu.sheets.columns import Column, normal_key
 
 Coercer = Callable[[Any], Any]
 
-# Markers seen in published catalogues (REFERENCE.md).
+# Markers seen in published catalogues (docs/dev/domain.md).
 NO_SUCH_LEVEL = "——"      # the occupation has no such level
 NOT_SUBSIDISED = "/"      # listed but not subsidised
 PACKAGE = "*"             # a training-package project
@@ -87,7 +87,7 @@ def _blank(value: Any) -> bool:
         isinstance(value, float) and value != value)
 
 
-def _text(value: Any) -> str:
+def _display_text(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
@@ -103,12 +103,12 @@ def _text(value: Any) -> str:
 
 def _plain(value: Any) -> str:
     """Text folded for parsing numbers and dates: full-width digits and signs to ASCII."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", _text(value)))
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", _display_text(value)))
 
 
 def coerce_text(value: Any) -> str | None:
     """Free text, kept as written (trimmed)."""
-    return None if _blank(value) else _text(value)
+    return None if _blank(value) else _display_text(value)
 
 
 def coerce_integer(value: Any, label: str = "数值", money: bool = False) -> int | None:
@@ -116,7 +116,7 @@ def coerce_integer(value: Any, label: str = "数值", money: bool = False) -> in
     if _blank(value):
         return None
     if isinstance(value, bool):
-        raise ValueError(f"{label}应为整数，现在是 {_text(value)}。")
+        raise ValueError(f"{label}应为整数，现在是 {_display_text(value)}。")
     if isinstance(value, int):
         return value
     if isinstance(value, float):
@@ -127,10 +127,10 @@ def coerce_integer(value: Any, label: str = "数值", money: bool = False) -> in
     match = _NUMBER.match(text)
     if not match:
         unit = "，例如 1200 或 1,200元" if money else "，例如 120"
-        raise ValueError(f"{label}“{_text(value)}”不是数字：请只写数字{unit}。")
+        raise ValueError(f"{label}“{_display_text(value)}”不是数字：请只写数字{unit}。")
     number = float(match.group(1)) * (10000 if match.group(2) else 1)
     if not number.is_integer():
-        raise ValueError(f"{label}“{_text(value)}”不是整数：请写整数。")
+        raise ValueError(f"{label}“{_display_text(value)}”不是整数：请写整数。")
     return int(number)
 
 
@@ -160,11 +160,11 @@ def coerce_date(value: Any) -> str | None:
     text = _plain(value)
     match = _DATE_TEXT.match(text) or _DATE_COMPACT.match(text)
     if not match:
-        raise ValueError(f"日期“{_text(value)}”看不懂：请写成 2024-03-01、2024/3/1 或 2024年3月1日。")
+        raise ValueError(f"日期“{_display_text(value)}”看不懂：请写成 2024-03-01、2024/3/1 或 2024年3月1日。")
     try:
         return dt.date(*(int(g) for g in match.groups())).isoformat()
     except ValueError:
-        raise ValueError(f"日期“{_text(value)}”不存在：请核对年、月、日。") from None
+        raise ValueError(f"日期“{_display_text(value)}”不存在：请核对年、月、日。") from None
 
 
 def coerce_boolean(value: Any) -> bool | None:
@@ -173,12 +173,12 @@ def coerce_boolean(value: Any) -> bool | None:
         return None
     if isinstance(value, bool):
         return value
-    key = normal_key(_text(value))
+    key = normal_key(_display_text(value))
     if key in _TRUE:
         return True
     if key in _FALSE:
         return False
-    raise ValueError(f"“{_text(value)}”应为“是”或“否”。")
+    raise ValueError(f"“{_display_text(value)}”应为“是”或“否”。")
 
 
 def coerce_credit_code(value: Any) -> str | None:
@@ -188,11 +188,11 @@ def coerce_credit_code(value: Any) -> str | None:
         return None
     if isinstance(value, float):
         raise ValueError("统一社会信用代码被 Excel 存成了数字，后几位已经丢失：请把这一列设置为“文本”格式后重新填写。")
-    text = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", _text(value))).upper()
+    text = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", _display_text(value))).upper()
     if len(text) != 18 or any(ch not in creditcode.ALPHABET for ch in text):
         bad = "".join(sorted({ch for ch in text if ch not in creditcode.ALPHABET}))
         extra = f"；其中“{bad}”不能出现（代码不含 I、O、Z、S、V）" if bad else ""
-        raise ValueError(f"统一社会信用代码“{_text(value)}”应为 18 位数字和大写字母，现在是 {len(text)} 位{extra}。")
+        raise ValueError(f"统一社会信用代码“{_display_text(value)}”应为 18 位数字和大写字母，现在是 {len(text)} 位{extra}。")
     return text
 
 
@@ -200,10 +200,10 @@ def coerce_marks(value: Any) -> list[str] | None:
     """S（数字职业）and L（绿色职业） marks, written as "S", "L/S", "S、L"."""
     if _blank(value):
         return None
-    text = unicodedata.normalize("NFKC", _text(value)).upper()
+    text = unicodedata.normalize("NFKC", _display_text(value)).upper()
     letters = re.findall(r"[A-Z]", text)
     if not letters or any(ch not in "SL" for ch in letters):
-        raise ValueError(f"标记“{_text(value)}”只能含 S（数字职业）和 L（绿色职业）。")
+        raise ValueError(f"标记“{_display_text(value)}”只能含 S（数字职业）和 L（绿色职业）。")
     return list(dict.fromkeys(letters))
 
 
@@ -211,7 +211,7 @@ def coerce_list(value: Any) -> list[str] | None:
     """Several texts in one cell, separated by 、 , ; or line breaks."""
     if _blank(value):
         return None
-    items = [part.strip() for part in _LIST_SPLIT.split(_text(value))]
+    items = [part.strip() for part in _LIST_SPLIT.split(_display_text(value))]
     return list(dict.fromkeys(p for p in items if p)) or None
 
 
@@ -255,7 +255,7 @@ class Lookups:
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(int(value))
-        text = _text(value)
+        text = _display_text(value)
         plain = _plain(text)
         if plain.isdigit():
             if len(plain) != 6:
@@ -277,7 +277,7 @@ class Lookups:
         of an occupation written by name."""
         if _blank(value):
             return None
-        text = _text(value)
+        text = _display_text(value)
         match = _OCC_CODE.match(re.sub(r"[—–－‐―]", "-", _plain(text)))
         if match:
             return "-".join(match.groups())
@@ -313,7 +313,7 @@ class Lookups:
         """An occupation written by name: ``{"code": ..., "work_type": ...}``."""
         if _blank(value):
             return None
-        text, _ = strip_flags(_text(value))
+        text, _ = strip_flags(_display_text(value))
         found = self.find_occupation(text)
         if found is None:
             raise ValueError(f"职业“{text}”不在职业代码表中：请写职业编码，或核对名称（registry/reference/occupations.yml）。")
@@ -343,7 +343,7 @@ class Lookups:
         """One level, from its name or an alias in levels.yml."""
         if _blank(value):
             return None
-        text = _text(value)
+        text = _display_text(value)
         found = self.find_level(text)
         if found is None:
             raise ValueError(f"不认识的等级“{text}”：请写 {'、'.join(self.reference.levels[:5])}，"
@@ -354,7 +354,7 @@ class Lookups:
         """Several levels in one cell: 五级、四级 or 初级工,中级工."""
         if _blank(value):
             return None
-        text = _text(value)
+        text = _display_text(value)
         whole = self.find_level(text)
         parts = [whole] if whole else [self.level(p) for p in _LEVELS_SPLIT.split(text) if p.strip()]
         return list(dict.fromkeys(p for p in parts if p)) or None
@@ -368,7 +368,7 @@ class Lookups:
         def coerce(value: Any) -> str | None:
             if _blank(value):
                 return None
-            text = _text(value)
+            text = _display_text(value)
             if normal_key(text) in index:
                 return index[normal_key(text)]
             raise ValueError(f"{label}“{text}”不是可选值：只能是 {'、'.join(allowed)}。")

@@ -33,13 +33,13 @@ from typing import Any
 
 import yaml
 
-from mulu.authoring.formatting import format_text
+from mulu.authoring.formatting import format_record
 from mulu.core.kinds import KIND_BY_NAME
 from mulu.core.loading import Document
 from mulu.core.problems import Problem
 from mulu.core.registry import Registry
 from mulu.core.rules import Context
-from mulu.core.schema_tree import SchemaTree, load_tree_for
+from mulu.core.schemas import SchemaTree, load_tree_for
 from mulu.core.validation import record_problems
 from mulu.errors import MuluError
 from mulu.sheets import columns as C
@@ -47,8 +47,8 @@ from mulu.sheets.assemble import (
     Assembler,
     Draft,
     Options,
-    _describe,
-    _item_identity,
+    describe_value,
+    item_identity,
     order_like_schema,
 )
 from mulu.sheets.columns import Column, Table, normal_key
@@ -57,7 +57,7 @@ from mulu.sheets.read import (
     Grid,
     Layout,
     Mapping,
-    _column_letter,
+    column_letter,
     find_layout,
     read_grid,
 )
@@ -66,7 +66,7 @@ from mulu.sheets.rows import Note, RowReader
 # ---- 5. plan, write, check --------------------------------------------------------------------
 
 @dataclass
-class Change:
+class PlannedRecord:
     """A record the import creates or changes."""
 
     id: str
@@ -84,14 +84,14 @@ class Plan:
     kind: str
     grid: Grid
     layout: Layout
-    created: list[Change] = field(default_factory=list)
-    changed: list[Change] = field(default_factory=list)
-    unchanged: list[Change] = field(default_factory=list)
+    created: list[PlannedRecord] = field(default_factory=list)
+    changed: list[PlannedRecord] = field(default_factory=list)
+    unchanged: list[PlannedRecord] = field(default_factory=list)
     errors: list[Note] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     data_rows: int = 0
 
-    def to_write(self, update: bool) -> list[Change]:
+    def to_write(self, update: bool) -> list[PlannedRecord]:
         return self.created + (self.changed if update else [])
 
 
@@ -102,7 +102,7 @@ def _lookups(registry: Registry, kind: str) -> Lookups:
     for col in C.TABLES[kind].columns:
         if col.type in (C.ENUM, C.LEVEL):
             enums[col.path] = list(schema_node(registry, kind, col.path).get("enum", []))
-    jurisdictions = tuple(str(j) for j in registry.config.get("jurisdictions") or [])
+    jurisdictions = registry.config.jurisdictions
     return Lookups(registry.reference, jurisdictions, enums)
 
 
@@ -189,12 +189,12 @@ def _fields(table: Table, data: dict[str, Any], lookups: Lookups, item: bool) ->
         column = Column(col.header, col.path[1:], col.type) if item else col
         value = cell_value(column, data, lookups.reference)
         if value is not None:
-            out[col.header] = _describe(value)
+            out[col.header] = describe_value(value)
     return out
 
 
 def _item_tag(kind: str, item: dict[str, Any], lookups: Lookups) -> str:
-    identity = _item_identity(kind, item)
+    identity = item_identity(kind, item)
     if isinstance(identity, tuple):
         occ = lookups.reference.occupations.get(str(identity[0]))
         return "".join(filter(None, [occ.name if occ else str(identity[0]), f"（{identity[1]}）" if identity[1] else ""]))
@@ -267,7 +267,7 @@ def _classify(plan: Plan, registry: Registry, table: Table, assembler: Assembler
                                     table.id_header))
             continue
         existing = existing_record.data if existing_record else None
-        data = order_like_schema(assembler.build(draft, existing), schema.validator.schema)
+        data = order_like_schema(assembler.build(draft, existing), schema.tree)
         file = f"registry/{table.kind}/{draft.id}.yml"
         problems = record_problems(table.kind, Document(file, data, {}), schema, ctx)
         if problems:
@@ -277,7 +277,7 @@ def _classify(plan: Plan, registry: Registry, table: Table, assembler: Assembler
             plan.errors += [Note(row, f"与第 {notes[0].row} 行同属一条记录（编号 {draft.id}），那一行有问题，所以这一行也没有导入。")
                             for row in rest]
             continue
-        change = Change(draft.id, file, str(data.get("name", draft.id)), draft.rows, data)
+        change = PlannedRecord(draft.id, file, str(data.get("name", draft.id)), draft.rows, data)
         if existing is None:
             plan.created.append(change)
         elif existing == data:
@@ -305,8 +305,8 @@ def record_yaml(tree: SchemaTree, kind: str, data: dict[str, Any]) -> str:
     text = f"# yaml-language-server: $schema=../../schemas/{schema_name}\n" + \
         yaml.dump(data, Dumper=_RecordDumper, allow_unicode=True, sort_keys=False, width=1000,
                   default_flow_style=False)
-    formatted = format_text(text, f"registry/{kind}/{data['id']}.yml", tree)
-    # format_text re-reads its result and refuses anything that would read back differently.
+    formatted = format_record(text, f"registry/{kind}/{data['id']}.yml", tree)
+    # format_record re-reads its result and refuses anything that would read back differently.
     return formatted.text if formatted.text is not None else text
 
 
@@ -372,10 +372,10 @@ def report(plan: Plan, update: bool, dry_run: bool) -> list[str]:
         levels = list(dict.fromkeys(s.level for s in layout.slots if s.level))
         lines.append(f"  宽表：每个等级一组列（{'、'.join(levels)}），已按等级拆成多行。")
     for slot in layout.unknown:
-        lines.append(f"  未识别的列“{slot.header}”（第 {_column_letter(slot.index)} 列）已忽略；"
+        lines.append(f"  未识别的列“{slot.header}”（第 {column_letter(slot.index)} 列）已忽略；"
                      "如需导入，请在映射文件 columns 中写明它对应的标准列名。")
     for slot in layout.duplicates:
-        lines.append(f"  列“{slot.header}”（第 {_column_letter(slot.index)} 列）与前面的列重复，已忽略。")
+        lines.append(f"  列“{slot.header}”（第 {column_letter(slot.index)} 列）与前面的列重复，已忽略。")
     verb = "将" if dry_run else "已"
     if plan.created:
         lines.append(f"{verb}新建 {len(plan.created)} 条记录：")

@@ -153,7 +153,15 @@ class Slot:
 
     @property
     def label(self) -> str:
+        """The column's name as the person who made the sheet sees it."""
         return f"{self.level}·{self.column.header}" if self.level and self.column else self.header
+
+    @property
+    def bound(self) -> Column:
+        """The column of a slot that holds one (the row reader keeps only those)."""
+        if self.column is None:
+            raise ValueError(f"表格第 {self.index + 1} 列没有对应的字段")
+        return self.column
 
 
 @dataclass(frozen=True)
@@ -172,13 +180,13 @@ class Layout:
         return any(s.level for s in self.slots)
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
-    return get_column_letter(index + 1)
+    return str(get_column_letter(index + 1))
 
 
 class _HeaderReader:
@@ -238,7 +246,7 @@ def _layout_at(grid: Grid, r: int, reader: _HeaderReader) -> Layout:
     above = grid.rows[r - 1][1] if r > 0 else []
     slots: list[Slot] = []
     for i, cell in enumerate(cells):
-        bottom, top = _text(cell), _text(above[i]) if i < len(above) else ""
+        bottom, top = cell_text(cell), cell_text(above[i]) if i < len(above) else ""
         slot = reader.pair(top, bottom) if top != bottom else None
         slot = slot or reader.single(bottom) or Slot(-1, bottom)
         slots.append(Slot(i, slot.header, slot.column, slot.level))
@@ -265,7 +273,7 @@ def find_layout(grid: Grid, table: Table, lookups: Lookups, mapping: Mapping) ->
     """The header row (the one among the first rows recognising the most columns) and the
     meaning of every column."""
     reader = _HeaderReader(table, lookups, mapping)
-    candidates = range(min(len(grid.rows), MAX_HEADER_SCAN))
+    candidates: list[int] = list(range(min(len(grid.rows), MAX_HEADER_SCAN)))
     if mapping.header_row is not None:
         candidates = [i for i, (n, _) in enumerate(grid.rows) if n == mapping.header_row]
         if not candidates:

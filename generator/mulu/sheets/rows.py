@@ -22,7 +22,7 @@ from mulu.sheets.normalise import (
     marker,
     strip_flags,
 )
-from mulu.sheets.read import Grid, Layout, Slot, _text
+from mulu.sheets.read import Grid, Layout, Slot, cell_text
 
 _SEVERAL = re.compile(r"[、,，;；\n]+")
 _NOTE_ROW = re.compile(r"^\s*(注|备注|说明|合计|总计|小计|填表|制表|附注)")
@@ -70,7 +70,7 @@ class RowReader:
         self._above: dict[int, Any] = {}
 
     def _is_header_repeat(self, cells: list[Any]) -> bool:
-        texts = [normal_key(_text(c)) for c in cells if _text(c)]
+        texts = [normal_key(cell_text(c)) for c in cells if cell_text(c)]
         return len(texts) >= 2 and sum(t in self.headers for t in texts) >= len(texts) * 0.8
 
     def rows(self, grid: Grid) -> Iterator[Row]:
@@ -79,7 +79,7 @@ class RowReader:
         for number, cells in grid.rows:
             if number <= self.layout.header_row:
                 continue
-            texts = [_text(c) for c in cells if _text(c)]
+            texts = [cell_text(c) for c in cells if cell_text(c)]
             if not texts:
                 continue
             # A footnote (often merged across the whole width) or the header repeated on a new page.
@@ -92,7 +92,7 @@ class RowReader:
         value = cells[slot.index] if slot.index < len(cells) else None
         if isinstance(value, str) and not value.strip():
             value = None
-        if slot.column is not None and slot.column.carry_down and not slot.level:
+        if slot.column is not None and slot.bound.carry_down and not slot.level:
             if value is None:
                 value = self._above.get(slot.index)
             else:
@@ -105,7 +105,7 @@ class RowReader:
         markers: dict[str, str] = {}
         for slot in self.slots:
             value = self._cell(cells, slot)
-            if self.table.kind == "programmes" and slot.column.path not in _FREE_TEXT:
+            if self.table.kind == "programmes" and slot.bound.path not in _FREE_TEXT:
                 value, found = strip_flags(value)
                 flags |= found
                 if value == "":
@@ -121,10 +121,10 @@ class RowReader:
         for key, message in problems.items():
             slot = next(s for s in self.slots if f"c{s.index}" == key)
             self.errors.append(Note(number, message, slot.label))
-        record = {s.column.key: values.get(f"c{s.index}") for s in self.slots if not s.column.item}
+        record = {s.bound.key: values.get(f"c{s.index}") for s in self.slots if not s.bound.item}
         record = {k: v for k, v in record.items() if v is not None}
         blank_record = not any(raw.get(f"c{s.index}") is not None for s in self.slots
-                               if not s.column.item and not s.column.carry_down)
+                               if not s.bound.item and not s.bound.carry_down)
         continuation = bool(self.table.items) and blank_record and started
         if problems:
             return Row(number, {}, [], set(), continuation, failed=True)
@@ -141,7 +141,7 @@ class RowReader:
         for slot in self.slots:
             key = f"c{slot.index}"
             value = raw.get(key)
-            if slot.column.item and slot.column.path[-1] == "occupation" and isinstance(value, str) \
+            if slot.bound.item and slot.bound.path[-1] == "occupation" and isinstance(value, str) \
                     and _SEVERAL.search(value):
                 parts = [p.strip() for p in _SEVERAL.split(value) if p.strip()]
                 return [{**raw, key: part} for part in parts] or [raw]
@@ -150,7 +150,7 @@ class RowReader:
     def _items(self, number: int, values: dict[str, Any], markers: dict[str, str]) -> list[dict[str, Any]]:
         groups: dict[str | None, list[Slot]] = {}
         for slot in self.slots:
-            if slot.column.item:
+            if slot.bound.item:
                 groups.setdefault(slot.level, []).append(slot)
         items = []
         for level, slots in groups.items():
@@ -167,7 +167,7 @@ class RowReader:
                 continue
             if level is not None:
                 item["level"] = level
-            subsidy = next((s for s in slots if s.column.path[-1] == "subsidy"), None)
+            subsidy = next((s for s in slots if s.bound.path[-1] == "subsidy"), None)
             if subsidy is not None and markers.get(f"c{subsidy.index}") == NOT_SUBSIDISED:
                 item["subsidy"] = 0
                 self.notes.append(Note(number, f"{item.get('level') or ''}补贴标准为“/”（不予补贴），按 0 元导入。"))
@@ -180,13 +180,13 @@ class RowReader:
         item: dict[str, Any] = {}
         for slot in slots:
             value = values.get(f"c{slot.index}")
-            if value is not None and not slot.column.derived:
-                item[slot.column.path[1]] = value
+            if value is not None and not slot.bound.derived:
+                item[slot.bound.path[1]] = value
         for slot in slots:
             value = values.get(f"c{slot.index}")
-            if slot.column.derived and isinstance(value, dict):
-                item.setdefault(slot.column.path[1], value["code"])
-                if value.get("work_type") and item.get(slot.column.path[1]) == value["code"]:
+            if slot.bound.derived and isinstance(value, dict):
+                item.setdefault(slot.bound.path[1], value["code"])
+                if value.get("work_type") and item.get(slot.bound.path[1]) == value["code"]:
                     item.setdefault("work_type", value["work_type"])
         return item
 
@@ -194,12 +194,12 @@ class RowReader:
         """Credit codes must pass the GB 32100-2015 check, unless the row documents an exception."""
         ok = True
         for slot in self.slots:
-            if slot.column.type != C.CREDIT_CODE:
+            if slot.bound.type != C.CREDIT_CODE:
                 continue
-            code = row.values.get(slot.column.key)
+            code = row.values.get(slot.bound.key)
             if not code or creditcode.is_valid(code):
                 continue
-            if slot.column.path == ("id",) and row.values.get("credit_code_exception.reason"):
+            if slot.bound.path == ("id",) and row.values.get("credit_code_exception.reason"):
                 continue
             expected = creditcode.check_character(code[:17])
             self.errors.append(Note(row.number, f"统一社会信用代码 {code} 的校验位不对（按 GB 32100-2015 应为 {expected}）："

@@ -7,6 +7,7 @@ rebuild of the site changes only what changed in the data.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -32,6 +33,9 @@ DOWNLOADS = "downloads"
 # removes again, so the values still round-trip.
 _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Headers of date columns in any table: their cells are written as dates in XLSX.
+DATE_HEADERS = frozenset(c.header for t in C.TABLES.values() for c in t.columns if c.type == C.DATE)
 
 
 def read_registry(root: Path) -> tuple[Registry, int]:
@@ -117,7 +121,7 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
     # Built cell by cell: DataFrame.map would re-infer dtypes and turn 20 into 20.0.
     safe = pd.DataFrame([[_guard(v) for v in row] for row in frame.itertuples(index=False)],
                         columns=frame.columns, dtype=object)
-    text = safe.to_csv(index=False, lineterminator="\r\n")
+    text = str(safe.to_csv(index=False, lineterminator="\r\n"))
     return ("\ufeff" + text).encode("utf-8")
 
 
@@ -127,10 +131,16 @@ def _width(values: Iterable[Any]) -> float:
     return min(max(widest + 2, 6), 60)
 
 
-def _xlsx_value(ws: Any, value: Any) -> Any:
-    """A value for a streamed row: plain, except text openpyxl would take for a formula."""
+def _xlsx_value(ws: Any, value: Any, date: bool = False) -> Any:
+    """A value for a streamed row: plain, except text openpyxl would take for a formula,
+    and dates in date columns, written as real date cells (shown YYYY-MM-DD)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
+    if date and isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, str) and value.startswith("="):
         from openpyxl.cell import WriteOnlyCell
 
@@ -161,8 +171,9 @@ def frame_xlsx(frame: pd.DataFrame, title: str, generated_at: str = "2000-01-01T
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)
+    dates = [name in DATE_HEADERS for name in frame.columns]
     for row in frame.itertuples(index=False):
-        ws.append([_xlsx_value(ws, v) for v in row])
+        ws.append([_xlsx_value(ws, v, d) for v, d in zip(row, dates)])
     buf = io.BytesIO()
     wb.save(buf)
     return _deterministic_zip(buf.getvalue(), generated_at)
@@ -212,15 +223,16 @@ _LIST_TYPES = {C.LIST, C.LEVELS, C.MARKS, C.OCCUPATIONS, C.OCCUPATION_NAMES}
 
 
 def schema_node(registry: Registry, kind: str, path: tuple[str, ...]) -> dict[str, Any]:
-    """The (inlined) JSON Schema node of field ``path`` of ``kind``; list items are looked into."""
-    node: Any = registry.schema_for(kind).validator.schema
-    for key in path:
-        if node.get("type") == "array" and isinstance(node.get("items"), dict):
-            node = node["items"]
-        node = node.get("properties", {}).get(key, {})
-    if node.get("type") == "array" and isinstance(node.get("items"), dict):
-        node = {**node["items"], **{k: v for k, v in node.items() if k in ("title", "description")}}
-    return node
+    """The JSON Schema keywords of field ``path`` of ``kind`` (``$ref`` followed); for a list,
+    those of its items under the list's own title and description."""
+    tree = registry.schema_for(kind).tree
+    field = tree.at(path)
+    if field is None:
+        return {}
+    items = tree.items(field) if field.type == "array" else None
+    if items is not None:
+        return {**items.node, **{k: v for k, v in field.node.items() if k in ("title", "description")}}
+    return field.node
 
 
 def _field_description(registry: Registry, kind: str, col: Column) -> str:
@@ -251,7 +263,8 @@ def table_schema(registry: Registry, kind: str) -> dict[str, Any]:
         constraints: dict[str, Any] = {}
         if col.type in (C.ENUM, C.LEVEL) and node.get("enum"):
             constraints["enum"] = list(node["enum"])
-        if "pattern" in node and col.type not in _LIST_TYPES:
+        # Table Schema allows a pattern on strings only (a date is checked as a date).
+        if "pattern" in node and field["type"] == "string" and col.type not in _LIST_TYPES:
             constraints["pattern"] = node["pattern"]
         if col.path == ("id",):
             constraints["required"] = True

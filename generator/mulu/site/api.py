@@ -16,6 +16,7 @@ from mulu.core.kinds import KINDS
 from mulu.core.registry import Registry
 from mulu.site.effective import effective_fields, statuses
 from mulu.site.model import DataFile, SiteContext, record_path
+from mulu.site.publications import record_digests
 from mulu.site.records import catalogue_title
 
 # Version of the record format the API serves (the schemas in schemas/). Bump the major
@@ -37,6 +38,7 @@ def api_files(registry: Registry, ctx: SiteContext) -> Iterator[DataFile]:
         stamp["revision"] = ctx.revision
     found = statuses(registry, ctx)
     kinds = []
+    digests = record_digests(registry, ctx)
     for kind in KINDS:
         records = registry.records.get(kind.name, {})
         effective = {r.id: effective_fields(found.get((kind.name, r.id))) for r in records.values()}
@@ -49,16 +51,18 @@ def api_files(registry: Registry, ctx: SiteContext) -> Iterator[DataFile]:
         kinds.append(item)
         yield DataFile(f"{BASE}{kind.name}.json", _dump({
             **stamp, "kind": kind.name, "count": len(records),
-            "records": [{"id": r.id, "page": record_path(r), **effective[r.id], "data": r.data}
+            "records": [{"id": r.id, "page": record_path(r), **effective[r.id], "digest": digests[(r.kind, r.id)],
+                         "data": r.data}
                         for r in records.values()]}))
         for r in records.values():
             yield DataFile(f"{BASE}{kind.name}/{r.id}.json", _dump({
                 **stamp, "kind": kind.name, "id": r.id, "page": record_path(r),
-                "source_file": r.file, **effective[r.id], "data": r.data}, pretty=True))
+                "source_file": r.file, **effective[r.id], "digest": digests[(r.kind, r.id)], "data": r.data},
+                pretty=True))
     yield DataFile(f"{BASE}index.json", _dump({
-        **stamp, "title": registry.config.get("title", ""), "count": registry.count(), "kinds": kinds,
+        **stamp, "title": registry.config.title, "count": registry.count(), "kinds": kinds,
         "downloads": {k: {ext: f"downloads/{k}.{ext}" for ext in ("csv", "xlsx", "json")}
-                      for k in (c["kind"] for c in registry.config.get("catalogues") or [] if isinstance(c, dict))},
+                      for k in (c.kind for c in registry.config.catalogues)},
         }, pretty=True))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from mulu.core.kinds import KIND_BY_NAME, occupation_uses
+from mulu.core.kinds import occupation_uses
 from mulu.core.loading import get_path
 from mulu.core.registry import Record, Registry
 from mulu.core.status import CODES, CSS, CURRENT, LABELS
@@ -28,7 +28,7 @@ DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON"))
 
 
 @dataclass(frozen=True)
-class Column:
+class CatalogueColumn:
     """A column of a catalogue table beyond name, region and status."""
 
     label: str
@@ -54,8 +54,8 @@ def _programme_occupation(record: Record, registry: Registry) -> str:
 
 def _subsidy(record: Record, registry: Registry) -> int | None:
     values = [lv.get("subsidy") for lv in record.data.get("levels") or [] if isinstance(lv, dict)]
-    values = [v for v in values if isinstance(v, int)]
-    return max(values) if values else None
+    amounts = [v for v in values if isinstance(v, int)]
+    return max(amounts) if amounts else None
 
 
 def _levels_text(record: Record, registry: Registry) -> str:
@@ -73,20 +73,20 @@ def _field(*keys: str) -> Callable[[Record, Registry], Any]:
     return lambda record, registry: get_path(record.data, keys)
 
 
-COLUMNS: dict[str, tuple[Column, ...]] = {
-    "programmes": (Column("职业（工种）", _programme_occupation), Column("等级", _levels_text),
-                   Column("最高补贴（元）", _subsidy, numeric=True), Column("培训类别", _field("category"))),
-    "institutions": (Column("统一社会信用代码", lambda r, g: r.id), Column("机构类型", _field("type")),
-                     Column("培训职业", _occupations)),
-    "assessors": (Column("统一社会信用代码", lambda r, g: r.id), Column("机构类型", _field("type")),
-                  Column("认定职业", _occupations)),
-    "bases": (Column("类别", _field("category")), Column("级别", _field("level")),
-              Column("运营单位", _field("operator", "name"))),
-    "studios": (Column("领办人", _field("master", "name")), Column("职业", _occupations),
-                Column("级别", _field("level")), Column("依托单位", _field("host", "name"))),
-    "specs": (Column("规范编号", _field("number")), Column("相关职业", _occupations)),
-    "notices": (Column("文号", _field("number")), Column("发文日期", _field("date")),
-                Column("发文机关", _field("issuer"))),
+COLUMNS: dict[str, tuple[CatalogueColumn, ...]] = {
+    "programmes": (CatalogueColumn("职业（工种）", _programme_occupation), CatalogueColumn("等级", _levels_text),
+                   CatalogueColumn("最高补贴（元）", _subsidy, numeric=True), CatalogueColumn("培训类别", _field("category"))),
+    "institutions": (CatalogueColumn("统一社会信用代码", lambda r, g: r.id), CatalogueColumn("机构类型", _field("type")),
+                     CatalogueColumn("培训职业", _occupations)),
+    "assessors": (CatalogueColumn("统一社会信用代码", lambda r, g: r.id), CatalogueColumn("机构类型", _field("type")),
+                  CatalogueColumn("认定职业", _occupations)),
+    "bases": (CatalogueColumn("类别", _field("category")), CatalogueColumn("级别", _field("level")),
+              CatalogueColumn("运营单位", _field("operator", "name"))),
+    "studios": (CatalogueColumn("领办人", _field("master", "name")), CatalogueColumn("职业", _occupations),
+                CatalogueColumn("级别", _field("level")), CatalogueColumn("依托单位", _field("host", "name"))),
+    "specs": (CatalogueColumn("规范编号", _field("number")), CatalogueColumn("相关职业", _occupations)),
+    "notices": (CatalogueColumn("文号", _field("number")), CatalogueColumn("发文日期", _field("date")),
+                CatalogueColumn("发文机关", _field("issuer"))),
 }
 
 
@@ -182,8 +182,7 @@ def catalogue_page(kind: str, registry: Registry, ctx: SiteContext, order: int) 
     data = rows_data(kind, registry, ctx)
     tally = Counter(row[2] for row in data["rows"])
     counts = {s: tally[s] for s in ordered_labels(tally) if tally[s]}
-    description = next((str(c.get("description", "")) for c in registry.config.get("catalogues") or []
-                        if isinstance(c, dict) and c.get("kind") == kind), "")
+    description = registry.config.catalogue(kind).description
     title = catalogue_title(registry, kind)
     summary = "，".join(f"{s} {n}" for s, n in counts.items() if n)
     downloads = "".join(f"<li>{link(relative(here, f'downloads/{kind}.{ext}'), label, download='')}</li>"
@@ -204,6 +203,5 @@ def catalogue_page(kind: str, registry: Registry, ctx: SiteContext, order: int) 
 
 def catalogue_pages(registry: Registry, ctx: SiteContext) -> Iterator[Page | DataFile]:
     """One catalogue page per catalogue opened in the registry configuration."""
-    kinds = [c.get("kind") for c in registry.config.get("catalogues") or [] if isinstance(c, dict)]
-    for i, kind in enumerate(k for k in kinds if k in KIND_BY_NAME):
+    for i, kind in enumerate(registry.config.catalogue_kinds()):
         yield from catalogue_page(kind, registry, ctx, 10 + i)

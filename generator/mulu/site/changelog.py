@@ -338,7 +338,7 @@ def changes_json(registry: Registry, ctx: SiteContext, history: History) -> Data
 
 
 def _absolute(registry: Registry, feed_path: str, path: str) -> str:
-    site = str(registry.config.get("site_url") or "")
+    site = registry.config.site_url
     return site.rstrip("/") + "/" + path if site else relative(feed_path, path)
 
 
@@ -350,7 +350,7 @@ def _instant(stamp: str) -> datetime:
 
 
 def _entry(adjustment: Adjustment, registry: Registry, ctx: SiteContext, kind: str | None, feed_path: str) -> Entry:
-    site = str(registry.config.get("site_url") or "")
+    site = registry.config.site_url
     changes = [c for c in _shown(adjustment) if kind is None or c.kind == kind]
     facts = notice_facts(adjustment, registry)
     if adjustment.correction:
@@ -379,8 +379,8 @@ def _entry(adjustment: Adjustment, registry: Registry, ctx: SiteContext, kind: s
 
 def feed_files(registry: Registry, ctx: SiteContext, history: History) -> Iterator[DataFile]:
     """``feeds/all.atom`` and one ``feeds/<kind>.atom`` per catalogue."""
-    site = str(registry.config.get("site_url") or "")
-    title = str(registry.config.get("title") or "职业技能培训目录")
+    site = registry.config.site_url
+    title = registry.config.title
     adjustments = history.adjustments() if history.available else []
     targets: list[tuple[str | None, str, str]] = [(None, FEED_ALL, f"{title}：全部调整")]
     targets += [(k.name, f"feeds/{k.name}.atom", f"{title}：{catalogue_title(registry, k.name)}调整")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
+from mulu.core.kinds import CREDIT_CODE_KINDS
 from mulu.core.registry import Registry
 from mulu.site.context import data_version
 from mulu.site.effective import statuses
@@ -12,15 +14,13 @@ from mulu.site.model import DataFile, Page, SiteContext, relative
 from mulu.site.records import catalogue_title, notice_label
 from mulu.site.values import region_text
 
-KINDS = ("institutions", "assessors")
 
-
-def check_index(registry: Registry, ctx: SiteContext) -> dict:
+def check_index(registry: Registry, ctx: SiteContext) -> dict[str, Any]:
     """``entries``: ``[credit code, name, status, kind, region, date, notice, reason,
     effective code, answer, effective reason, badge style]`` (effective on ``as_of``)."""
     entries = []
     found = statuses(registry, ctx)
-    for kind in KINDS:
+    for kind in CREDIT_CODE_KINDS:
         for record in registry.records.get(kind, {}).values():
             change = record.data.get("status_change") or {}
             notice = registry.get("notices", str(change.get("notice", "")))
@@ -32,7 +32,7 @@ def check_index(registry: Registry, ctx: SiteContext) -> dict:
                             # An active record needs no explanation (keeps the index small).
                             status.code, status.answer, "" if status.code == "active" else status.reason, status.css])
     return {"generated_at": ctx.generated_at, "as_of": ctx.as_of,
-            "kinds": {k: catalogue_title(registry, k) for k in KINDS}, "entries": entries}
+            "kinds": {k: catalogue_title(registry, k) for k in CREDIT_CODE_KINDS}, "entries": entries}
 
 
 def check_pages(registry: Registry, ctx: SiteContext) -> Iterator[Page | DataFile]:

@@ -14,10 +14,10 @@ class Counts:
     """``by[(region, kind)]`` counts statuses of the records of ``kind`` in ``region`` or
     below it; ``kinds[kind]`` counts the whole catalogue."""
 
-    by: dict[tuple[str, str], Counter] = field(default_factory=dict)
-    kinds: dict[str, Counter] = field(default_factory=dict)
+    by: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
+    kinds: dict[str, Counter[str]] = field(default_factory=dict)
 
-    def get(self, region: str, kind: str) -> Counter:
+    def get(self, region: str, kind: str) -> Counter[str]:
         """Status counts of ``kind`` within ``region`` (empty when none)."""
         return self.by.get((region, kind), Counter())
 
@@ -25,8 +25,8 @@ class Counts:
 def count_records(registry: Registry, status: Callable[[Record], str] | None = None) -> Counts:
     """Walk every record once, adding it to its region and all the region's ancestors;
     ``status`` names what is counted (default: the recorded status)."""
-    by: dict[tuple[str, str], Counter] = {}
-    kinds: dict[str, Counter] = {}
+    by: dict[tuple[str, str], Counter[str]] = {}
+    kinds: dict[str, Counter[str]] = {}
     chains: dict[str, list[str]] = {}
     for record in registry.all_records():
         word = status(record) if status else record.status

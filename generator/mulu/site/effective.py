@@ -14,7 +14,6 @@ from mulu.core.status import (
     LABELS,
     EffectiveStatus,
     effective_status,
-    expiring_days_of,
     parse_date,
     resolve_as_of,
 )
@@ -31,7 +30,7 @@ def statuses(registry: Registry, ctx: SiteContext) -> dict[tuple[str, str], Effe
     if isinstance(cached, dict):
         return cached
     as_of = parse_date(ctx.as_of) or resolve_as_of()
-    days = expiring_days_of(registry.config)
+    days = registry.config.expiring_days
     found = {(r.kind, r.id): effective_status(r.kind, r.data, as_of, days)
              for r in registry.all_records() if r.kind != "notices"}
     ctx.extras[CACHE_KEY] = found

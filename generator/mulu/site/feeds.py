@@ -92,4 +92,5 @@ def atom(feed: Feed, entries: list[Entry]) -> bytes:
         for term in entry.categories:
             _add(el, "category", term=term)
         _add(el, "content", entry.content_html, type="html")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"

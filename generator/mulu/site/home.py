@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from mulu.core.registry import Record, Registry
@@ -12,11 +13,6 @@ from mulu.site.model import Page, SiteContext, record_path, relative
 from mulu.site.records import catalogue_title, notice_label
 
 LATEST = 8
-
-
-def catalogue_kinds(registry: Registry) -> list[str]:
-    """The kinds the configuration opens as catalogues, in its order."""
-    return [str(c["kind"]) for c in registry.config.get("catalogues") or [] if isinstance(c, dict) and "kind" in c]
 
 
 def search_box(uid: str, extra_class: str = "") -> str:
@@ -38,12 +34,11 @@ def newest_notices(registry: Registry) -> list[Record]:
 
 def catalogue_table(registry: Registry, counts: Counts, here: str, as_of: str = "") -> str:
     """Counts per catalogue and (effective) status."""
-    kinds = catalogue_kinds(registry)
+    kinds = registry.config.catalogue_kinds()
     labels = ordered_labels(s for k in kinds for s in counts.kinds.get(k, {}))
     rows = []
     for kind in kinds:
-        c = counts.kinds.get(kind)
-        c = c if c is not None else {}
+        c = counts.kinds.get(kind) or Counter()
         rows.append([link(relative(here, f"{kind}/"), catalogue_title(registry, kind)),
                      *[str(c.get(s, 0)) for s in labels], str(sum(c.values()))])
     when = f"（状态按 {as_of} 核算）" if as_of else ""
@@ -52,9 +47,9 @@ def catalogue_table(registry: Registry, counts: Counts, here: str, as_of: str = 
 
 def jurisdiction_table(registry: Registry, counts: Counts, here: str) -> str:
     """Records in force (在册, 即将到期 included) per jurisdiction and catalogue."""
-    kinds = catalogue_kinds(registry)
+    kinds = registry.config.catalogue_kinds()
     rows = []
-    for code in registry.config.get("jurisdictions") or []:
+    for code in registry.config.jurisdictions:
         cells = [link(relative(here, f"jurisdictions/{code}/"), registry.reference.region_name(str(code)))]
         total = 0
         for kind in kinds:
@@ -77,8 +72,8 @@ def notice_list(notices: list[Record], here: str) -> str:
 def home_page(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
     """The home page."""
     counts = effective_counts(registry, ctx)
-    title = str(registry.config.get("title", "职业技能培训目录"))
-    description = str(registry.config.get("description", ""))
+    title = registry.config.title
+    description = registry.config.description
     html = (f'<h1>{esc(title)}</h1>' + (f'<p class="mulu-lead">{esc(description)}</p>' if description else "")
             + search_box("mulu-q-home", "mulu-search--hero")
             + f'<p>想确认一家机构是否在册？请用{link("check/", "机构查询")}输入统一社会信用代码或名称。</p>'

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from html import escape
 from typing import Any
-from urllib.parse import quote
 
 from mulu.core.registry import Record
 
@@ -19,11 +18,6 @@ STATUS_CLASS = {"在册": "listed", "暂停": "suspended", "已移出": "withdra
 def esc(value: Any) -> str:
     """``value`` as text that is inert in HTML element content and in quoted attributes."""
     return escape(str(value), quote=True)
-
-
-def url_segment(value: str) -> str:
-    """A path segment for an href (ids are ASCII by schema; quote anyway)."""
-    return quote(value, safe="-_.~")
 
 
 def link(href: str, text: str, **attrs: str) -> str:

@@ -8,7 +8,6 @@ from mulu.core.registry import Registry
 from mulu.site.counts import Counts
 from mulu.site.effective import CURRENT_FILTER, current_count, effective_counts, ordered_labels
 from mulu.site.home import (
-    catalogue_kinds,
     jurisdiction_table,
     newest_notices,
     notice_list,
@@ -28,7 +27,7 @@ def jurisdiction_page(code: str, registry: Registry, counts: Counts, as_of: str 
     """Counts by catalogue and status, sub-regions, and the notices issued there."""
     here = f"jurisdictions/{code}/"
     name = registry.reference.region_name(code)
-    kinds = catalogue_kinds(registry)
+    kinds = registry.config.catalogue_kinds()
 
     def filtered(kind: str, region: str, status: str = "") -> str:
         query = f"?region={region}" + (f"&status={status}" if status else "")
@@ -64,7 +63,7 @@ def jurisdiction_page(code: str, registry: Registry, counts: Counts, as_of: str 
 def jurisdiction_pages(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
     """The index of jurisdictions and one page for each."""
     counts = effective_counts(registry, ctx)
-    codes = [str(c) for c in registry.config.get("jurisdictions") or []]
+    codes = list(registry.config.jurisdictions)
     yield Page(path="jurisdictions/", title="各辖区", nav="", nav_order=40,
                html="<p>本目录覆盖的辖区，数字为有效记录数（在册且未过期，含即将到期；含下级地区），点击可查看筛选后的目录。</p>"
                     + jurisdiction_table(registry, counts, "jurisdictions/"))

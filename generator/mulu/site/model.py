@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from mulu.core.registry import Record, Registry
 
@@ -17,7 +17,7 @@ class Page:
     ``path`` is directory-style and relative to the site root (``""`` for home,
     ``"institutions/"``, ``"institutions/52230103MJ0000001X/"``). ``html`` is the page body,
     already escaped by whoever produced it. Pages with a ``nav`` section appear in the
-    navigation under that section title; record pages have none (see REFERENCE.md: a nav
+    navigation under that section title; record pages have none (see docs/dev/site.md: a nav
     listing every record makes builds quadratic).
     """
 
@@ -69,12 +69,6 @@ def relative(from_path: str, to_path: str) -> str:
     if (to_path.endswith("/") or not to_path) and not rel.endswith("/"):
         rel += "/"
     return "./" if rel in (".", "./") else rel
-
-
-class Provider(Protocol):
-    """A function contributing pages and data files to the site."""
-
-    def __call__(self, registry: Registry, ctx: SiteContext) -> Iterable[Page | DataFile]: ...
 
 
 ProviderFn = Callable[[Registry, SiteContext], Iterable[Page | DataFile]]

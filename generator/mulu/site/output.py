@@ -78,7 +78,7 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     AT_FDCWD = -100
     res = fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
-    return res == 0
+    return bool(res == 0)
 
 
 def swap_into(built: Path, target: Path) -> None:

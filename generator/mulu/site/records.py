@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -21,10 +22,7 @@ STATUS_WORDS = {"暂停": "已暂停", "已移出": "已移出目录"}
 
 def catalogue_title(registry: Registry, kind: str) -> str:
     """The catalogue's title from the registry configuration, else the built-in one."""
-    for item in registry.config.get("catalogues") or []:
-        if isinstance(item, dict) and item.get("kind") == kind and item.get("title"):
-            return str(item["title"])
-    return KIND_BY_NAME[kind].title
+    return registry.config.catalogue(kind).title
 
 
 def notice_label(notice: Record) -> str:
@@ -119,7 +117,7 @@ def notice_sections(notice: Record, registry: Registry, here: str) -> str:
             continue
         out.append(f'<h2>{titles[key]}（{len(records)}）</h2>')
         order = {k.name: i for i, k in enumerate(KINDS)}
-        for kind in sorted({r.kind for r in records}, key=order.get):
+        for kind in sorted({r.kind for r in records}, key=lambda k: order[k]):
             chosen = sorted((r for r in records if r.kind == kind), key=lambda r: r.id)
             lis = "".join(f"<li>{record_link(relative(here, record_path(r)), r)}</li>" for r in chosen)
             out.append(f'<h3>{esc(catalogue_title(registry, kind))}（{len(chosen)}）</h3><ul class="mulu-related">{lis}</ul>')
@@ -156,6 +154,10 @@ def record_page(record: Record, registry: Registry, ctx: SiteContext, renderer: 
     return Page(path=here, title=record.name, html="".join(body), description=f"{kind.noun}：{record.name}")
 
 
+def _href(here: str, record: Record) -> str:
+    return relative(here, record_path(record))
+
+
 def record_pages(registry: Registry, ctx: SiteContext, sections: Iterable[RecordSection] = ()) -> Iterator[Page]:
     """Every record's page, with ``sections`` appended after the fields."""
     sections = tuple(sections)
@@ -164,6 +166,5 @@ def record_pages(registry: Registry, ctx: SiteContext, sections: Iterable[Record
     for record in registry.all_records():
         here = record_path(record)
         targets = {link_.field: link_.target for link_ in registry.links_from.get((record.kind, record.id), [])}
-        renderer = FieldRenderer(registry, by_kind[record.kind], targets,
-                                 lambda r, here=here: relative(here, record_path(r)))
+        renderer = FieldRenderer(registry, by_kind[record.kind], targets, functools.partial(_href, here))
         yield record_page(record, registry, ctx, renderer, relations, sections)

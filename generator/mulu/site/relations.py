@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mulu.core.kinds import KIND_BY_NAME, credit_codes
+from mulu.core.kinds import CREDIT_CODE_KINDS, KIND_BY_NAME, UNIT_KINDS, credit_codes
+from mulu.core.loading import FieldPath
 from mulu.core.registry import Record, Registry
-
-UNIT_FIELDS = {"bases": "operator", "studios": "host"}
 
 
 @dataclass(frozen=True)
@@ -27,16 +26,16 @@ class Relations:
         self.registry = registry
         self.by_code: dict[str, list[Record]] = {}
         self.units: dict[str, list[Record]] = {}
-        for kind in ("institutions", "assessors"):
+        for kind in CREDIT_CODE_KINDS:
             for record in registry.records.get(kind, {}).values():
                 self.by_code.setdefault(record.id, []).append(record)
-        for kind, field in UNIT_FIELDS.items():
-            for record in registry.records.get(kind, {}).values():
-                for path, code in credit_codes(kind, record.data):
-                    if path[0] == field:
+        for unit_kind in UNIT_KINDS:
+            for record in registry.records.get(unit_kind.name, {}).values():
+                for path, code in credit_codes(unit_kind.name, record.data):
+                    if path[0] == unit_kind.unit_field:
                         self.units.setdefault(code, []).append(record)
 
-    def _label(self, kind: str, path: tuple) -> str:
+    def _label(self, kind: str, path: FieldPath) -> str:
         return self.registry.schema_for(kind).label(path)
 
     def of(self, record: Record) -> list[Related]:
@@ -54,7 +53,7 @@ class Relations:
         for link in self.registry.links_from.get(key, []):
             if link.target.kind != "notices":
                 add(link.target, self._label(record.kind, link.field), True)
-        field = UNIT_FIELDS.get(record.kind)
+        field = KIND_BY_NAME[record.kind].unit_field
         if field:
             code = (record.data.get(field) or {}).get("credit_code")
             for other in self.by_code.get(code, []) if isinstance(code, str) else []:
@@ -66,5 +65,5 @@ class Relations:
             for other in self.by_code.get(record.id, []):
                 add(other, "同一单位（统一社会信用代码相同）", True)
             for other in self.units.get(record.id, []):
-                add(other, f"{self._label(other.kind, (UNIT_FIELDS[other.kind],))}（统一社会信用代码相同）", False)
+                add(other, f"{self._label(other.kind, (str(KIND_BY_NAME[other.kind].unit_field),))}（统一社会信用代码相同）", False)
         return out

@@ -1,7 +1,7 @@
 """Stamping pages out of one themed "shell" page.
 
 Rendering ten thousand record pages through the theme one by one is what makes large MkDocs
-sites slow (REFERENCE.md). Every record page at the same directory depth has the same theme
+sites slow (docs/dev/site.md). Every record page at the same directory depth has the same theme
 chrome, so the theme renders one hidden shell page per depth, with placeholder tokens for
 the title, description and body, and each page is the shell with its own values put in.
 """

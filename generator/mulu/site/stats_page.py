@@ -12,7 +12,7 @@ from mulu.site import charts
 from mulu.site.effective import effective_counts, ordered_labels
 from mulu.site.html import esc, link, table
 from mulu.site.model import Page, SiteContext, relative
-from mulu.stats import OTHER, Stats, catalogue_kinds, compute
+from mulu.stats import OTHER, Stats, compute
 
 HERE = "stats/"
 TITLE = "统计"
@@ -101,7 +101,7 @@ def _adjustments(stats: Stats) -> str:
 def effective_table(registry: Registry, ctx: SiteContext) -> str:
     """Records of each catalogue by effective status on ``ctx.as_of``."""
     counts = effective_counts(registry, ctx)
-    kinds = catalogue_kinds(registry)
+    kinds = registry.config.catalogue_kinds()
     labels = ordered_labels(s for k in kinds for s in counts.kinds.get(k, {}))
     rows = [[esc(KIND_BY_NAME[k].noun), *[str(counts.kinds.get(k, Counter())[lb]) for lb in labels]] for k in kinds]
     return (f'<p>按 {esc(ctx.as_of)} 核算的当前状态：有效期已过而仍登记为“在册”的记为“已过期”，'

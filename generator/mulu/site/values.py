@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mulu.core.kinds import KINDS
 from mulu.core.registry import Record, Registry
-from mulu.core.schemas import DEFS, Schema
+from mulu.core.schemas import ITEMS, Schema
 from mulu.site.html import esc, external_link, record_link, status_badge
 
 Path_ = tuple[str, ...]
@@ -24,37 +25,24 @@ class FieldGuide:
     order: dict[Path_, list[str]]
 
     @classmethod
-    def build(cls, schema: Schema, defs: dict[str, Any]) -> FieldGuide:
-        """Walk ``schema`` once, following ``$ref`` into the shared definitions."""
+    def build(cls, schema: Schema) -> FieldGuide:
+        """Walk ``schema`` once with its :class:`~mulu.core.schemas.SchemaTree`."""
         formats: dict[Path_, str] = {}
         order: dict[Path_, list[str]] = {}
-
-        def walk(node: dict[str, Any], path: Path_) -> None:
-            seen = 0
-            while "$ref" in node and seen < 10:
-                name = node["$ref"].rsplit("/", 1)[-1]
-                formats.setdefault(path, name)
-                node = {**defs.get("$defs", {}).get(name, {}), **{k: v for k, v in node.items() if k != "$ref"}}
-                seen += 1
-            if "type" in node and isinstance(node["type"], str):
-                formats.setdefault(path, node["type"])
-            if "properties" in node:
-                order[path] = list(node["properties"])
-                for key, sub in node["properties"].items():
-                    walk(sub, path + (key,))
-            if isinstance(node.get("items"), dict):
-                walk(node["items"], path + ("[]",))
-
-        walk(schema.raw, ())
+        for path, field in schema.tree.walk():
+            if field.format:
+                formats[path] = field.format
+            if "properties" in field.node:
+                order[path] = field.properties()
         return cls(schema, formats, order)
 
     def fmt(self, path: tuple[Any, ...]) -> str:
         """The format name of a concrete path (list indices map to ``[]``)."""
-        return self.formats.get(tuple("[]" if isinstance(p, int) else p for p in path), "")
+        return self.formats.get(tuple(ITEMS if isinstance(p, int) else p for p in path), "")
 
     def keys(self, path: tuple[Any, ...], value: dict[str, Any]) -> list[str]:
         """An object's keys in schema order, then any others in their own order."""
-        known = self.order.get(tuple("[]" if isinstance(p, int) else p for p in path), [])
+        known = self.order.get(tuple(ITEMS if isinstance(p, int) else p for p in path), [])
         return [k for k in known if k in value] + [k for k in value if k not in known]
 
     def label(self, path: tuple[Any, ...]) -> str:
@@ -64,10 +52,7 @@ class FieldGuide:
 
 def guides(registry: Registry) -> dict[str, FieldGuide]:
     """A :class:`FieldGuide` for every kind of the registry."""
-    from mulu.core.kinds import KINDS
-
-    defs = registry.schemas[DEFS].raw if DEFS in registry.schemas else {}
-    return {k.name: FieldGuide.build(registry.schema_for(k.name), defs) for k in KINDS if k.schema in registry.schemas}
+    return {k.name: FieldGuide.build(registry.schema_for(k.name)) for k in KINDS if k.schema in registry.schemas}
 
 
 def region_text(registry: Registry, code: str) -> str:
