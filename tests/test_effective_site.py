@@ -41,7 +41,7 @@ def test_downloads_carry_the_effective_status_as_columns(registry, day: str, lab
     assert records[LICENCE]["effective_label"] == label
     package = json.loads(files["downloads/datapackage.json"])
     fields = [f["name"] for f in next(r for r in package["resources"] if r["name"] == "institutions")["schema"]["fields"]]
-    assert fields[-3:] == ["当前状态", "当前状态说明", "状态核算日期"]
+    assert fields[-4:] == ["当前状态", "当前状态说明", "状态核算日期", "记录摘要（SHA-256）"]  # the digest stays last
     assert list(csv.reader(io.StringIO(files["downloads/institutions.csv"].decode("utf-8-sig"))))[0] == fields
 
 

@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from mulu.core.config import parse_config
 from mulu.core.status import (
     CODES,
     CSS,
     LABELS,
     VALIDITY,
     effective_status,
-    expiring_days_of,
     resolve_as_of,
 )
 from mulu.errors import MuluError
@@ -123,9 +123,9 @@ def test_every_code_has_a_label_and_a_style_and_only_active_and_expiring_are_cur
 
 
 def test_expiring_days_from_config() -> None:
-    assert expiring_days_of({}) == 60
-    assert expiring_days_of({"expiring_days": 30}) == 30
-    assert expiring_days_of({"expiring_days": True}) == 60
+    assert parse_config({}).expiring_days == 60
+    assert parse_config({"expiring_days": 30}).expiring_days == 30
+    assert parse_config({"expiring_days": True}).expiring_days == 60
 
 
 def test_as_of_option_wins_over_environment_and_today() -> None:

@@ -27,6 +27,8 @@ from mulu.errors import MuluError
 CHINA_ZONE = ZoneInfo("Asia/Shanghai")
 ENV_AS_OF = "MULU_AS_OF"
 DEFAULT_EXPIRING_DAYS = 60
+# Fields a JSON download adds to each record; derived, so a record's digest leaves them out.
+EFFECTIVE_FIELDS = ("effective_status", "effective_label", "effective_reason")
 DATE_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 ACTIVE, EXPIRING, EXPIRED = "active", "expiring", "expired"

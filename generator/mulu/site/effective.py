@@ -11,6 +11,7 @@ from mulu.core.registry import Record, Registry
 from mulu.core.status import (
     CODES,
     CURRENT,
+    EFFECTIVE_FIELDS,
     LABELS,
     EffectiveStatus,
     effective_status,
@@ -70,4 +71,4 @@ def effective_fields(status: EffectiveStatus | None) -> dict[str, str]:
     as the API and the JSON downloads carry them (nothing for notices)."""
     if status is None:
         return {}
-    return {"effective_status": status.code, "effective_label": status.label, "effective_reason": status.reason}
+    return dict(zip(EFFECTIVE_FIELDS, (status.code, status.label, status.reason), strict=True))
