@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
+from mulu.core.config import parse_config
 from mulu.core.kinds import KIND_BY_NAME
 from mulu.core.loading import Document, LoadedTree, field_name, get_path, yaml11_boolean_message
 from mulu.core.problems import Problem
@@ -65,12 +67,15 @@ def duplicate_id_problems(tree: LoadedTree) -> list[Problem]:
     return problems
 
 
-def make_context(tree: LoadedTree, reference: Reference) -> Context:
-    """What rules may consult: code lists, which ids exist (from file names), notice dates."""
+def make_context(tree: LoadedTree, reference: Reference, as_of: date | None = None) -> Context:
+    """What rules may consult: code lists, which ids exist (from file names), notice dates,
+    spec statuses (for ``replaced_by``) and, for time warnings, the as-of date."""
     ids = {kind: {record_id(p) for p in paths} for kind, paths in tree.files.items()}
     notice_dates = {record_id(d.file): d.data["date"] for d in tree.records.get("notices", [])
                     if isinstance(d.data.get("date"), str)}
-    return Context(reference, ids, notice_dates)
+    spec_status = {record_id(d.file): str(d.data.get("status", "")) for d in tree.records.get("specs", [])}
+    days = parse_config(tree.config.data if tree.config is not None else None).expiring_days
+    return Context(reference, ids, notice_dates, spec_status, as_of, days)
 
 
 def _config_problems(tree: LoadedTree, schemas: dict[str, Schema], reference: Reference) -> list[Problem]:
@@ -85,16 +90,19 @@ def _config_problems(tree: LoadedTree, schemas: dict[str, Schema], reference: Re
     return problems
 
 
-def validate_frame(tree: LoadedTree, schemas: dict[str, Schema]) -> tuple[Reference, Context, list[Problem]]:
+def validate_frame(tree: LoadedTree, schemas: dict[str, Schema],
+                   as_of: date | None = None) -> tuple[Reference, Context, list[Problem]]:
     """Check everything except the records' own contents: files, config, code lists."""
     reference, problems = build_reference(tree.reference)
     problems = tree.problems + problems + _config_problems(tree, schemas, reference) + duplicate_id_problems(tree)
-    return reference, make_context(tree, reference), problems
+    return reference, make_context(tree, reference, as_of), problems
 
 
-def validate_tree(tree: LoadedTree, schemas: dict[str, Schema]) -> tuple[Reference, list[Problem]]:
-    """Every problem in a loaded tree: load errors, schema errors and domain rules."""
-    reference, ctx, problems = validate_frame(tree, schemas)
+def validate_tree(tree: LoadedTree, schemas: dict[str, Schema],
+                  as_of: date | None = None) -> tuple[Reference, list[Problem]]:
+    """Every problem in a loaded tree: load errors, schema errors and domain rules (with time
+    warnings for ``as_of`` when it is given)."""
+    reference, ctx, problems = validate_frame(tree, schemas, as_of)
     for kind, docs in tree.records.items():
         schema = schemas[KIND_BY_NAME[kind].schema]
         for doc in docs:
