@@ -86,7 +86,7 @@ def test_list_entries_are_checked(project: Path, mulu) -> None:
 
 def test_site_sections_show_the_raised_subsidy(project: Path) -> None:
     registry = open_project(project).registry
-    ctx = SiteContext(generated_at="2025-01-01T00:00:00Z")
+    ctx = SiteContext(generated_at="2025-01-01T00:00:00Z", as_of="2025-01-01")
     programme = registry.get("programmes", "hlj-4-10-01-05")
     html = shortage_section(programme, registry, ctx)
     assert "按 2025-01-01 生效的急需紧缺职业（工种）目录" in html

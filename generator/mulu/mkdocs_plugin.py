@@ -125,6 +125,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         self._set_epoch(str(self.ctx.extras.get("epoch", 0)))
         config.site_name = safe_title(registry.config.title or config.site_name)
         config.extra["mulu_generated_at"] = self.ctx.generated_at  # shown in the footer
+        config.extra["mulu_as_of"] = self.ctx.as_of  # the footer's 状态核算日期
         self.description = registry.config.description
         if self.description:
             config.site_description = safe_title(self.description)

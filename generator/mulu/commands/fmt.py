@@ -117,7 +117,8 @@ def run(args: argparse.Namespace) -> int:
     if args.check and (findings or not unformattable):
         print(report(findings, args.format,
                      Summary(passed=f"格式检查通过：{len(files)} 个文件都符合规范格式。",
-                             failed="共 {files} 个文件不符合规范格式：运行 mulu fmt（可带文件名）即可自动整理。")))
+                             failed="共 {files} 个文件不符合规范格式：运行 mulu fmt（可带文件名）即可自动整理。",
+                             warnings_note="")))
         print("\n".join(diffs), end="\n" if diffs else "")
     # Not canonical fails ``--check`` although each finding is only a warning about form.
     return 1 if (unformattable or (args.check and pending)) else 0

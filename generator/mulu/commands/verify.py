@@ -22,6 +22,7 @@ from typing import Any
 from mulu.core.digest import entry_digest, manifest_digest, record_digest, sha256
 from mulu.core.kinds import KIND_BY_NAME, KINDS
 from mulu.core.problems import Problem, Summary, add_format_argument, failing, report
+from mulu.core.status import EFFECTIVE_FIELDS
 from mulu.errors import GitError, MuluError
 
 HELP = "核验网站或下载的文件：文件哈希、记录摘要、发布记录的哈希链，并与代码仓库中的目录数据比对。"
@@ -113,7 +114,9 @@ def records_in_json(data: Any, kind: str | None) -> dict[Key, str] | None:
         k = str(data.get("kind", kind))
         return {(k, str(r.get("id"))): record_digest(r.get("data") or {}) for r in data["records"] if isinstance(r, dict)}
     if isinstance(data, list) and kind:
-        return {(kind, str(r.get("id"))): record_digest(r) for r in data if isinstance(r, dict)}
+        # A JSON download adds the effective status to each record; the digest is of the data alone.
+        return {(kind, str(r.get("id"))): record_digest({k: v for k, v in r.items() if k not in EFFECTIVE_FIELDS})
+                for r in data if isinstance(r, dict)}
     return None
 
 

@@ -51,6 +51,7 @@ class ProjectConfig:
     department_accounts: tuple[str, ...] = ()
     # kind (or "all") -> field paths only a reviewer may change, e.g. "levels[].subsidy"
     reviewer_only_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    expiring_days: int = 60   # how many days ahead a validity counts as 即将到期
 
     def catalogue_kinds(self) -> list[str]:
         """The kinds published as catalogues, in configured order; every kind but notices when none is configured."""
@@ -80,6 +81,7 @@ def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
     repo = repo if isinstance(repo, Mapping) else {}
     privacy = data.get("privacy")
     privacy = privacy if isinstance(privacy, Mapping) else {}
+    days = data.get("expiring_days")
     marks = data.get("reviewer_only_fields")
     marks = marks if isinstance(marks, Mapping) else {}
     catalogues = tuple(Catalogue(str(c["kind"]), _text(c, "title") or _text(c, "kind"), _text(c, "description"))
@@ -96,6 +98,7 @@ def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
         mask_trainer_names=bool(privacy.get("mask_trainer_names", False)),
         code_reviewers=_accounts(data.get("code_reviewers")),
         department_accounts=_accounts(data.get("department_accounts")),
+        expiring_days=days if isinstance(days, int) and not isinstance(days, bool) and days >= 0 else 60,
         reviewer_only_fields={str(k): tuple(str(f) for f in v) for k, v in marks.items() if isinstance(v, list)},
     )
 

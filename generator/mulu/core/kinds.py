@@ -61,6 +61,8 @@ def references(kind: str, data: dict[str, Any]) -> Iterator[RecordRef]:
             yield RecordRef(path, "notices", target)
     if kind in ("programmes", "demands") and isinstance(data.get("spec"), str):
         yield RecordRef(("spec",), "specs", data["spec"])
+    if kind == "specs" and isinstance(data.get("replaced_by"), str):
+        yield RecordRef(("replaced_by",), "specs", data["replaced_by"])
     unit_field = KIND_BY_NAME[kind].unit_field
     if unit_field:
         target = get_path(data, (unit_field, "institution"))

@@ -5,14 +5,23 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from mulu.core import creditcode
 from mulu.core.kinds import KIND_BY_NAME, credit_codes, occupation_uses, references
 from mulu.core.loading import Document, FieldPath, field_name, get_path
-from mulu.core.problems import Problem
+from mulu.core.problems import Problem, Severity
 from mulu.core.reference import Reference
-from mulu.core.shortages import ShortageEntry, programme_uplifts
+from mulu.core.shortages import ShortageEntry, as_of_date, programme_uplifts
+from mulu.core.status import (
+    BARRED_UNTIL,
+    DEFAULT_EXPIRING_DAYS,
+    EXPIRED,
+    SUSPENSION_OVERDUE,
+    UNTIL,
+    effective_status,
+)
 
 
 @dataclass(frozen=True)
@@ -22,8 +31,10 @@ class Context:
     reference: Reference
     ids: dict[str, set[str]]             # kind -> record ids present
     notice_dates: dict[str, str]         # notice id -> date
+    spec_status: dict[str, str] = field(default_factory=dict)  # spec id -> recorded status
+    as_of: date | None = None            # time warnings are given only when set
+    expiring_days: int = DEFAULT_EXPIRING_DAYS
     shortages: tuple[ShortageEntry, ...] = ()   # entries of the listed shortage lists
-    as_of: str = ""                      # the date shortage lists are judged on (YYYY-MM-DD)
     sections: dict[str, tuple[str, ...]] = field(default_factory=dict)   # jurisdiction -> programme sections
 
 
@@ -205,11 +216,12 @@ def shortage_claim_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
         return
     if claimed is False:
         return
-    uplifts = programme_uplifts(data, ctx.shortages, ctx.reference, ctx.as_of)
+    day = ctx.as_of.isoformat() if ctx.as_of is not None else as_of_date()
+    uplifts = programme_uplifts(data, ctx.shortages, ctx.reference, day)
     path = ("shortage",) if "shortage" in data else ("shortage_uplift_percent",)
     if not uplifts:
         code = get_path(data, ("occupation", "code"))
-        yield path, (f"没有依据的紧缺上浮：{ctx.as_of} 生效的急需紧缺职业（工种）目录中，本项目所在地区没有列入职业 {code}。"
+        yield path, (f"没有依据的紧缺上浮：{day} 生效的急需紧缺职业（工种）目录中，本项目所在地区没有列入职业 {code}。"
                      "紧缺上浮由目录推出，请删除 shortage 和 shortage_uplift_percent；如确已列入，"
                      "请把该职业加入 registry/shortages/ 中相应的目录。")
         return
@@ -274,8 +286,6 @@ def online_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
             yield ("online",), "填写了 online（线上培训平台信息）的机构，培训方式（delivery）应为“线上”或“线上线下”。"
 
 
-# Rules whose findings are warnings: worth a look, but they do not fail a check (unless --strict).
-WARNING_RULES: tuple[Rule, ...] = (subsidy_sanity_rule,)
 
 
 # -- clean text -------------------------------------------------------------------------
@@ -335,21 +345,60 @@ def clean_text_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
                 break
 
 
+# -- time: dated facts that cannot be true together, and dates that have passed -------------
+
+def time_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """``until`` only on a suspension and not before it; ``barred_until`` only on a withdrawal;
+    a spec's ``replaced_by`` names another spec that is not withdrawn."""
+    status = data.get("status", "在册")
+    change = data.get("status_change")
+    change = change if isinstance(change, dict) else {}
+    until, barred = change.get("until"), change.get("barred_until")
+    if until is not None and status != "暂停":
+        yield UNTIL, (f"“暂停至”（status_change.until）只用于状态为“暂停”的记录，这条记录是“{status}”："
+                      "请删除 until，或把状态改为“暂停”。")
+    if isinstance(until, str) and isinstance(change.get("date"), str) and until < change["date"]:
+        yield UNTIL, f"暂停至 {until} 早于暂停日期 {change['date']}（status_change.date）：请核对两个日期。"
+    if barred is not None and status != "已移出":
+        yield BARRED_UNTIL, (f"“不得重新列入至”（status_change.barred_until）只用于状态为“已移出”的记录，这条记录是“{status}”："
+                             "请删除 barred_until，或把状态改为“已移出”。")
+    if isinstance(barred, str) and isinstance(change.get("date"), str) and barred < change["date"]:
+        yield BARRED_UNTIL, f"不得重新列入至 {barred} 早于移出日期 {change['date']}（status_change.date）：请核对两个日期。"
+    target = data.get("replaced_by") if kind == "specs" else None
+    if isinstance(target, str):
+        if target == data.get("id"):
+            yield ("replaced_by",), "替代规范（replaced_by）不能是本规范自己：请填写替代它的另一份规范的编号，或删除 replaced_by。"
+        elif ctx.spec_status.get(target) == "已移出":
+            yield ("replaced_by",), (f"替代规范“{target}”已移出目录，不能替代本规范：请填写现行的规范编号"
+                                     "（若它也已被替代，请填写最终替代它的规范）。")
+
+
+def time_warning_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Warnings (only with an as-of date): a 在册 record whose validity has passed, and a
+    suspension past its ``until`` with no notice reinstating or withdrawing it."""
+    if ctx.as_of is None:
+        return
+    status = effective_status(kind, data, ctx.as_of, ctx.expiring_days)
+    if status.code == EXPIRED:
+        yield tuple(status.field.split(".")), f"{status.reason}请发布延续或移出的调整公告，并相应更新记录。"
+    elif status.code == SUSPENSION_OVERDUE:
+        yield UNTIL, f"截至 {ctx.as_of}，{status.reason}请发布恢复或移出的调整公告，并相应更新记录。"
+
+
 RULES: tuple[Rule, ...] = (credit_code_rule, region_rule, occupation_rule, reference_rule, status_rule,
-                           date_order_rule, programme_rule, weights_rule, online_rule, shortage_list_rule,
+                           date_order_rule, programme_rule, weights_rule, time_rule, online_rule, shortage_list_rule,
                            shortage_claim_rule, demand_rule, section_rule)
 RULES += (clean_text_rule,)  # clean text applies to every record, whatever other rules say
+# Rules whose findings are warnings: they never fail a check unless --strict.
+WARNING_RULES: tuple[Rule, ...] = (time_warning_rule, subsidy_sanity_rule)
 
 
 def rule_problems(kind: str, doc: Document, ctx: Context) -> list[Problem]:
     """Run every rule on one record document."""
     out = []
-    for rule in RULES:
+    for rule in RULES + WARNING_RULES:
+        severity: Severity = "warning" if rule in WARNING_RULES else "error"
         for path, message in rule(kind, doc.data, ctx):
             line, col = doc.position(path)
-            out.append(Problem(doc.file, line, col, field_name(path), message, f"rule.{rule.__name__[:-5]}"))
-    for rule in WARNING_RULES:
-        for path, message in rule(kind, doc.data, ctx):
-            line, col = doc.position(path)
-            out.append(Problem(doc.file, line, col, field_name(path), message, f"rule.{rule.__name__[:-5]}", "warning"))
+            out.append(Problem(doc.file, line, col, field_name(path), message, f"rule.{rule.__name__[:-5]}", severity))
     return out

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from mulu.core.loading import get_path
 from mulu.core.reference import Reference
+from mulu.core.status import today_in_china
 
 
 def as_of_date(today: str | None = None) -> str:
-    """The date lists are judged on: ``today`` when given (YYYY-MM-DD), else today in Beijing.
-
-    Issue 11 adds a project-wide as-of date; until then this is the one place to change."""
-    return today or datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    """The date lists are judged on: ``today`` when given (YYYY-MM-DD), else today in China."""
+    return today or today_in_china().isoformat()
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from mulu.core.config import parse_config
@@ -13,7 +14,7 @@ from mulu.core.problems import Problem
 from mulu.core.reference import Reference, build_reference
 from mulu.core.rules import Context, rule_problems
 from mulu.core.schemas import Schema, schema_problems
-from mulu.core.shortages import as_of_date, shortage_entries
+from mulu.core.shortages import shortage_entries
 from mulu.core.vocabularies import vocabulary_problems
 
 
@@ -71,14 +72,17 @@ def duplicate_id_problems(tree: LoadedTree) -> list[Problem]:
     return problems
 
 
-def make_context(tree: LoadedTree, reference: Reference) -> Context:
-    """What rules may consult: code lists, which ids exist (from file names), notice dates."""
+def make_context(tree: LoadedTree, reference: Reference, as_of: date | None = None) -> Context:
+    """What rules may consult: code lists, which ids exist (from file names), notice dates,
+    spec statuses (for ``replaced_by``) and, for time warnings, the as-of date."""
     ids = {kind: {record_id(p) for p in paths} for kind, paths in tree.files.items()}
     notice_dates = {record_id(d.file): d.data["date"] for d in tree.records.get("notices", [])
                     if isinstance(d.data.get("date"), str)}
+    spec_status = {record_id(d.file): str(d.data.get("status", "")) for d in tree.records.get("specs", [])}
+    config = parse_config(tree.config.data if tree.config is not None else None)
     shortages = shortage_entries((record_id(d.file), d.data) for d in tree.records.get("shortages", []))
-    sections = parse_config(tree.config.data if tree.config is not None else None).programme_sections
-    return Context(reference, ids, notice_dates, shortages, as_of_date(), sections)
+    return Context(reference, ids, notice_dates, spec_status, as_of, config.expiring_days, shortages=shortages,
+                   sections=config.programme_sections)
 
 
 def _config_problems(tree: LoadedTree, schemas: dict[str, Schema], reference: Reference) -> list[Problem]:
@@ -93,16 +97,19 @@ def _config_problems(tree: LoadedTree, schemas: dict[str, Schema], reference: Re
     return problems
 
 
-def validate_frame(tree: LoadedTree, schemas: dict[str, Schema]) -> tuple[Reference, Context, list[Problem]]:
+def validate_frame(tree: LoadedTree, schemas: dict[str, Schema],
+                   as_of: date | None = None) -> tuple[Reference, Context, list[Problem]]:
     """Check everything except the records' own contents: files, config, code lists."""
     reference, problems = build_reference(tree.reference)
     problems = tree.problems + problems + _config_problems(tree, schemas, reference) + duplicate_id_problems(tree)
-    return reference, make_context(tree, reference), problems
+    return reference, make_context(tree, reference, as_of), problems
 
 
-def validate_tree(tree: LoadedTree, schemas: dict[str, Schema]) -> tuple[Reference, list[Problem]]:
-    """Every problem in a loaded tree: load errors, schema errors and domain rules."""
-    reference, ctx, problems = validate_frame(tree, schemas)
+def validate_tree(tree: LoadedTree, schemas: dict[str, Schema],
+                  as_of: date | None = None) -> tuple[Reference, list[Problem]]:
+    """Every problem in a loaded tree: load errors, schema errors and domain rules (with time
+    warnings for ``as_of`` when it is given)."""
+    reference, ctx, problems = validate_frame(tree, schemas, as_of)
     for kind, docs in tree.records.items():
         schema = schemas[KIND_BY_NAME[kind].schema]
         for doc in docs:

@@ -40,7 +40,7 @@ from mulu.core.problems import Problem
 from mulu.core.registry import Registry
 from mulu.core.rules import Context
 from mulu.core.schemas import SchemaTree, load_tree_for
-from mulu.core.shortages import as_of_date, shortage_entries
+from mulu.core.shortages import shortage_entries
 from mulu.core.validation import record_problems
 from mulu.core.vocabularies import allowed_values
 from mulu.errors import MuluError
@@ -179,7 +179,7 @@ def _context(registry: Registry, new_ids: Iterable[str], kind: str) -> Context:
     ids.setdefault(kind, set()).update(new_ids)
     dates = {r.id: str(r.data["date"]) for r in registry.records.get("notices", {}).values() if r.data.get("date")}
     shortages = shortage_entries((r.id, r.data) for r in registry.records.get("shortages", {}).values())
-    return Context(registry.reference, ids, dates, shortages, as_of_date(), registry.config.programme_sections)
+    return Context(registry.reference, ids, dates, shortages=shortages, sections=registry.config.programme_sections)
 
 
 def _fields(table: Table, data: dict[str, Any], lookups: Lookups, item: bool) -> dict[str, str]:

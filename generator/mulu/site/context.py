@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from mulu.core.registry import Registry
+from mulu.core.status import resolve_as_of
 from mulu.errors import GitError
 from mulu.history.git import Repo
 from mulu.history.log import load_history
@@ -59,13 +60,16 @@ def source_epoch(root: Path, registry: Registry, environ: Mapping[str, str] | No
     return epoch, revision
 
 
-def build_context(registry: Registry, root: Path, environ: Mapping[str, str] | None = None) -> SiteContext:
-    """The :class:`SiteContext` for building ``registry`` (read from ``root``)."""
+def build_context(registry: Registry, root: Path, environ: Mapping[str, str] | None = None,
+                  as_of: date | None = None) -> SiteContext:
+    """The :class:`SiteContext` for building ``registry`` (read from ``root``); effective
+    statuses are computed for ``as_of`` (default: ``MULU_AS_OF``, else today in China)."""
     epoch, revision = source_epoch(root, registry, environ)
+    as_of = as_of or resolve_as_of(None, environ)
     repo = registry.config.repository
     generated = datetime.fromtimestamp(epoch, CHINA).isoformat()
     return SiteContext(generated_at=generated, revision=revision, repo_url=repo.url,
-                       repo_edit=repo.edit or "edit/main",
+                       repo_edit=repo.edit or "edit/main", as_of=as_of.isoformat(),
                        # History is read from git here, never during validation (cached per commit).
                        extras={"epoch": epoch, "history": load_history(root)})
 

@@ -15,8 +15,8 @@ def registry_entries(registry: Registry) -> tuple[ShortageEntry, ...]:
 
 
 def site_as_of(ctx: SiteContext) -> str:
-    """The site judges lists on the data's date (reproducible builds), not the build's."""
-    return as_of_date(ctx.generated_at[:10] or None)
+    """The site judges lists on its as-of date (the one effective statuses use), else today."""
+    return as_of_date(ctx.as_of or None)
 
 
 def _money(value: int | None) -> str:
