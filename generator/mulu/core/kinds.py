@@ -57,6 +57,10 @@ def references(kind: str, data: dict[str, Any]) -> Iterator[RecordRef]:
             yield RecordRef(path, "notices", target)
     if kind == "programmes" and isinstance(data.get("spec"), str):
         yield RecordRef(("spec",), "specs", data["spec"])
+    # Editions: a record names the edition notice it belongs to; an edition notice the one it replaces.
+    edition_ref = ("edition", "replaces") if kind == "notices" else ("edition",)
+    if isinstance(get_path(data, edition_ref), str):
+        yield RecordRef(edition_ref, "notices", get_path(data, edition_ref))
     unit_field = KIND_BY_NAME[kind].unit_field
     if unit_field:
         target = get_path(data, (unit_field, "institution"))

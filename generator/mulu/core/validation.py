@@ -54,7 +54,11 @@ def make_context(tree: LoadedTree, reference: Reference) -> Context:
     ids = {kind: {record_id(p) for p in paths} for kind, paths in tree.files.items()}
     notice_dates = {record_id(d.file): d.data["date"] for d in tree.records.get("notices", [])
                     if isinstance(d.data.get("date"), str)}
-    return Context(reference, ids, notice_dates)
+    editions = {record_id(d.file): d.data["edition"] for d in tree.records.get("notices", [])
+                if isinstance(d.data.get("edition"), dict)}
+    jurisdictions = tree.config.data.get("jurisdictions") if tree.config is not None else None
+    return Context(reference, ids, notice_dates, editions,
+                   tuple(j for j in jurisdictions or [] if isinstance(j, str)) if isinstance(jurisdictions, list) else ())
 
 
 def _config_problems(tree: LoadedTree, schemas: dict[str, Schema], reference: Reference) -> list[Problem]:

@@ -176,7 +176,9 @@ def _context(registry: Registry, new_ids: Iterable[str], kind: str) -> Context:
     ids = {k: set(v) for k, v in registry.records.items()}
     ids.setdefault(kind, set()).update(new_ids)
     dates = {r.id: str(r.data["date"]) for r in registry.records.get("notices", {}).values() if r.data.get("date")}
-    return Context(registry.reference, ids, dates)
+    editions = {r.id: r.data["edition"] for r in registry.records.get("notices", {}).values()
+                if isinstance(r.data.get("edition"), dict)}
+    return Context(registry.reference, ids, dates, editions, tuple(registry.config.jurisdictions))
 
 
 def _fields(table: Table, data: dict[str, Any], lookups: Lookups, item: bool) -> dict[str, str]:
