@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mulu.core.reference import Reference
-from mulu.errors import GitError
+from mulu.errors import GitError, MuluError
 from mulu.history.diff import FieldChange, RecordChange, diff_values, parse_record, record_kind
 from mulu.history.git import Repo
 from mulu.history.log import History
@@ -209,9 +209,11 @@ def snapshot_for(edition: Edition, history: History, reader: SnapshotReader | No
     commit = edition_commit(history, edition.notice)
     if commit and reader is not None:
         try:
-            return reader.at(edition, commit)
+            found = reader.at(edition, commit)
         except GitError:
-            pass
+            found = None
+        if found is not None and found.records:
+            return found
     snap = current_snapshot(edition, current, reference)
     return snap if snap.records else None
 
@@ -350,3 +352,35 @@ def adjustment_summary(changes: Iterable[RecordChange]) -> str:
              if len(f.path) == 3 and f.path[0] == "levels" and f.path[2] == "subsidy"
              and isinstance(f.old, int) and isinstance(f.new, int)]
     return summary_text(added, removed, len(changed), sum(1 for a, b in moves if b > a), sum(1 for a, b in moves if b < a))
+
+
+def compare_notices(root: Path, reference: Reference, records: dict[str, dict[str, dict[str, Any]]],
+                    old_id: str, new_id: str, history: History | None = None) -> EditionComparison:
+    """Compare the editions published by notices ``old_id`` and ``new_id`` (``mulu diff --edition``),
+    each as it stood at its commit (an edition not committed yet: as the working files are, for
+    drafting its notice); ``records`` is kind -> id -> data of the working registry. Raises
+    :class:`MuluError` in Chinese when the comparison cannot be made."""
+    from mulu.history.log import load_history
+
+    editions = all_editions(records.get("notices", {}).items())
+    found = {e.notice: e for e in editions}
+    known = set(records.get("notices", {}))
+    for nid in (old_id, new_id):
+        if nid not in found:
+            what = "没有写明发布的目录版本（edition）" if nid in known else "不存在（registry/notices/ 下没有这个文件）"
+            listed = "、".join(f"{e.notice}（{e.name}）" for e in editions) or "（目前没有任何版本）"
+            raise MuluError(f"公告“{nid}”{what}：请给出发布目录版本的公告编号。可用的：{listed}。")
+    old, new = found[old_id], found[new_id]
+    if old.scope != new.scope:
+        raise MuluError(f"“{old.name}”（{old_id}）与“{new.name}”（{new_id}）不是同一目录同一辖区的版本"
+                        f"（{old.kind} {old.region} 与 {new.kind} {new.region}），不能比较。")
+    history = history if history is not None else load_history(root)
+    reader = SnapshotReader(root, reference)
+    snaps = []
+    for edition in (old, new):
+        snap = snapshot_for(edition, history, reader, records.get(edition.kind, {}).items(), reference)
+        if snap is None:
+            reason = history.note if not history.available else "git 历史中找不到依据这个公告的提交（公告和整版导入的记录提交了吗？）"
+            raise MuluError(f"读不到“{edition.name}”（{edition.notice}）当时的目录：{reason}")
+        snaps.append(snap)
+    return compare_snapshots(snaps[0], snaps[1])

@@ -16,6 +16,7 @@ from mulu.site.catalogue import catalogue_pages
 from mulu.site.changelog import changelog_provider, notice_changes, record_timeline
 from mulu.site.check import check_pages
 from mulu.site.downloads import download_files
+from mulu.site.editions import edition_pages
 from mulu.site.home import home_page
 from mulu.site.jurisdictions import jurisdiction_pages
 from mulu.site.model import Page, ProviderFn, SiteContext
@@ -41,5 +42,6 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     api_files,
     download_files,
     changelog_provider,
+    edition_pages,
     stats_pages,
 )
