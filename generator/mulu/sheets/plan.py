@@ -385,6 +385,9 @@ def edition_for_import(registry: Registry, kind: str, notice_id: str) -> Edition
     if edition is None:
         raise MuluError(f"公告“{notice_id}”没有写明发布的目录版本：请在 {notice.file} 中加上 edition"
                         "（kind、region、name、effective，需要时加 replaces）。没有写入任何文件。")
+    if edition.kind not in KIND_BY_NAME:
+        raise MuluError(f"公告“{notice_id}”的 edition.kind 写的是“{edition.kind}”，不是已知的目录类别："
+                        f"请改为 {kind}（{KIND_BY_NAME[kind].title}）。没有写入任何文件。")
     if edition.kind != kind:
         raise MuluError(f"公告“{notice_id}”发布的是“{edition.kind}”的版本，不是“{kind}”：请核对目录类别或公告编号。"
                         "没有写入任何文件。")
@@ -410,6 +413,9 @@ def plan_edition(registry: Registry, kind: str, path: Path, mapping: Mapping, op
     def prepare(data: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, Any]:
         if existing is not None and existing.get("status") == "已移出":
             return copy.deepcopy(existing)     # never edited: reported in the fourth group
+        region = data.get("region")
+        if not isinstance(region, str) or not registry.reference.in_region(region, edition.region):
+            return data                        # another jurisdiction: reported once, below
         data = copy.deepcopy(data)
         if existing is not None:
             for key in _KEPT_BY_EDITION:
