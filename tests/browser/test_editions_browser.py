@@ -3,7 +3,6 @@ edition's own page and its comparison with the previous edition (scripted reposi
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
