@@ -176,6 +176,12 @@ def test_catalogue_page_names_the_edition_in_force(published: EditionRepo) -> No
     assert f'href="../editions/programmes/130000/{E2025}/compare/"' in html
 
 
+def test_notice_page_links_its_edition(published: EditionRepo) -> None:
+    html = _page(published, f"notices/{E2025}")
+    assert "本公告发布河北省 政府补贴培训目录“2025年版”，2025-01-01 起执行" in _text(html)
+    assert f'href="../../editions/programmes/130000/{E2025}/compare/"' in html
+
+
 def test_dropped_record_keeps_its_history(published: EditionRepo) -> None:
     text = _text(_page(published, f"programmes/{DROPPED}"))
     assert "本培训项目已移出目录" in text and "原因：未列入2025年版" in text
@@ -238,3 +244,21 @@ def test_validate_reports_a_record_left_in_a_replaced_edition(mulu, before: Edit
     path = before.root / "registry" / "programmes" / f"{IN_2024[0]}.yml"
     path.write_text(path.read_text(encoding="utf-8") + "edition_note: 过渡期内继续执行至2025-03-31。\n", encoding="utf-8")
     assert mulu("validate", cwd=before.root).out.count("取代") == len(IN_2024) - 1
+
+
+def test_without_git_the_current_edition_still_shows_and_the_rest_says_why(project: Path) -> None:
+    """A build from a source tarball: the edition in force comes from the current records,
+    older editions and the comparison say the history is unavailable (no broken links)."""
+    from mulu.history.log import unavailable
+    from mulu.project import open_project
+    from mulu.site.editions import edition_pages
+    from mulu.site.model import Page, SiteContext
+
+    registry = open_project(project).registry
+    assert registry is not None
+    ctx = SiteContext(generated_at="2026-01-01T00:00:00+08:00", extras={"history": unavailable("没有 git。")})
+    pages = {p.path: p for p in edition_pages(registry, ctx) if isinstance(p, Page)}
+    scope = "editions/programmes/230000/"
+    assert "本版目录（7 项）" in _text(pages[scope + "hlj-2025-01/"].html)
+    assert "无法显示本版当时的目录：历史记录不可用" in _text(pages[scope + "hlj-2024-01/"].html)
+    assert "无法比较两版" in _text(pages[scope + "hlj-2025-01/compare/"].html)

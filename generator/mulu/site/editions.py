@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from mulu.core.kinds import occupation_uses
-from mulu.core.registry import Registry
+from mulu.core.registry import Record, Registry
 from mulu.history.diff import RecordChange
 from mulu.history.editions import (
     Edition,
@@ -23,6 +23,7 @@ from mulu.history.editions import (
     all_editions,
     by_scope,
     compare_snapshots,
+    edition_of,
     in_force,
     level_totals,
     previous,
@@ -94,6 +95,21 @@ def in_force_html(kind: str, registry: Registry, ctx: SiteContext, here: str) ->
             parts.append(" · " + link(relative(here, edition_path(current) + COMPARE), f"与{before.name}比较"))
         items.append(f"<li>{place}：现行 {''.join(parts)} · {history}</li>")
     return f'<div class="mulu-editions-in-force"><p>现行版本：</p><ul>{"".join(items)}</ul></div>'
+
+
+def notice_edition_section(record: Record, registry: Registry, ctx: SiteContext) -> str:
+    """On an edition notice's page: the edition it publishes, with links to it and its comparison."""
+    edition = edition_of(record.id, record.data) if record.kind == "notices" else None
+    if edition is None or edition.kind not in registry.config.catalogue_kinds():
+        return ""
+    here = record_path(record)
+    links = [link(relative(here, edition_path(edition)), "本版目录")]
+    if edition.replaces:
+        links.append(link(relative(here, edition_path(edition) + COMPARE), "与上一版比较"))
+    links.append(link(relative(here, scope_path(edition.kind, edition.region)), "历年版本"))
+    return (f'<section class="mulu-notice-edition"><h2 id="edition">发布的目录版本</h2>'
+            f'<p>本公告发布{esc(scope_title(registry, edition.kind, edition.region))}“{esc(edition.name)}”，'
+            f'{esc(edition.effective)} 起执行：{" · ".join(links)}。</p></section>')
 
 
 def _levels_text(data: dict[str, Any]) -> str:
@@ -232,6 +248,17 @@ def comparison_page(registry: Registry, ctx: SiteContext, result: EditionCompari
     return Page(path=here, title=title, html="".join(parts), description=f"{title}：{result.summary()}")
 
 
+def unavailable_comparison(registry: Registry, ctx: SiteContext, old: Edition, new: Edition) -> Page:
+    """The comparison's page when one of the two editions cannot be read (no git history)."""
+    here = edition_path(new) + COMPARE
+    title = f"{scope_title(registry, new.kind, new.region)} {new.name}与{old.name}比较"
+    note = history_of(ctx).note or "找不到其中一版的提交"
+    html = (f'<nav class="mulu-crumbs" aria-label="所在位置">{link(relative(here, HERE), "历年版本")} › '
+            f'{link(relative(here, edition_path(new)), new.name)}</nav>'
+            f'<p class="mulu-history-unavailable"><strong>无法比较两版：{esc(note)}</strong></p>')
+    return Page(path=here, title=title, html=html, description=title)
+
+
 def scope_page(registry: Registry, ctx: SiteContext, kind: str, region: str, scope: list[Edition],
                summaries: dict[str, str]) -> Page:
     """历年版本 of one catalogue in one jurisdiction, newest first."""
@@ -240,8 +267,9 @@ def scope_page(registry: Registry, ctx: SiteContext, kind: str, region: str, sco
     day = ctx.generated_at[:10]
     rows = []
     for edition in reversed(scope):
-        compare = link(relative(here, edition_path(edition) + COMPARE), summaries[edition.notice]) \
-            if edition.notice in summaries else "第一版"
+        compare = link(relative(here, edition_path(edition) + COMPARE),
+                       summaries.get(edition.notice, "无法比较（历史记录不可用）")) \
+            if previous(edition, scope) is not None else "第一版"
         rows.append([link(relative(here, edition_path(edition)), edition.name), esc(edition.effective),
                      _notice_link(registry, edition, here), esc(_state(edition, scope, day)), compare])
     crumbs = f'<nav class="mulu-crumbs" aria-label="所在位置">{link(relative(here, HERE), "历年版本")}</nav>'
@@ -267,11 +295,11 @@ def edition_pages(registry: Registry, ctx: SiteContext) -> Iterator[Page | DataF
         for edition in scope:
             yield from edition_page(registry, ctx, edition, scope, snaps[edition.notice])
             before = previous(edition, scope)
-            new_snap = snaps[edition.notice]
-            if before is None or new_snap is None:
+            if before is None:
                 continue
-            old_snap = snaps.get(before.notice)
-            if old_snap is None:
+            new_snap, old_snap = snaps[edition.notice], snaps.get(before.notice)
+            if new_snap is None or old_snap is None:
+                yield unavailable_comparison(registry, ctx, before, edition)
                 continue
             result = compare_snapshots(old_snap, new_snap)
             summaries[edition.notice] = result.summary()

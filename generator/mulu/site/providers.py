@@ -16,7 +16,7 @@ from mulu.site.catalogue import catalogue_pages
 from mulu.site.changelog import changelog_provider, notice_changes, record_timeline
 from mulu.site.check import check_pages
 from mulu.site.downloads import download_files
-from mulu.site.editions import edition_pages
+from mulu.site.editions import edition_pages, notice_edition_section
 from mulu.site.home import home_page
 from mulu.site.jurisdictions import jurisdiction_pages
 from mulu.site.model import Page, ProviderFn, SiteContext
@@ -24,7 +24,7 @@ from mulu.site.notices import notices_index
 from mulu.site.records import RecordSection, record_pages
 from mulu.site.stats_page import stats_pages
 
-RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_changes, record_timeline)
+RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_edition_section, notice_changes, record_timeline)
 
 
 def records(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
