@@ -196,6 +196,26 @@ class SnapshotReader:
         except OSError:
             pass  # a read-only checkout still builds; it recomputes next time
 
+    def derived(self, snap: Snapshot, name: str, make: Callable[[], bytes]) -> bytes:
+        """A file made from a committed snapshot (an edition's XLSX), made once and then read
+        from the cache: a commit's snapshot never changes, so neither does what is made from it."""
+        if not snap.commit:
+            return make()
+        path = self.root / CACHE_DIR / f"{snap.commit}-{snap.edition.kind}-{snap.edition.region}-v{CACHE_VERSION}-{name}"
+        try:
+            return path.read_bytes()
+        except OSError:
+            pass
+        content = make()
+        try:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as out:
+                out.write(content)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+        return content
+
     def at(self, edition: Edition, commit: str) -> Snapshot:
         """The snapshot of ``edition`` at ``commit``; raises :class:`GitError`."""
         scope = self._scope_at(commit, edition)

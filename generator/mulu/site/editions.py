@@ -9,7 +9,7 @@ catalogue of each comes from :mod:`mulu.history.editions` (git, cached per commi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from mulu.core.kinds import occupation_uses
@@ -161,7 +161,7 @@ def _source_note(snap: Snapshot, ctx: SiteContext) -> str:
 
 
 def edition_page(registry: Registry, ctx: SiteContext, edition: Edition, scope: list[Edition],
-                 snap: Snapshot | None) -> Iterator[Page | DataFile]:
+                 snap: Snapshot | None, reader: SnapshotReader | None = None) -> Iterator[Page | DataFile]:
     """One edition: facts, counts, rows and downloads of the catalogue as it stood."""
     here = edition_path(edition)
     kind = edition.kind
@@ -187,10 +187,23 @@ def edition_page(registry: Registry, ctx: SiteContext, edition: Edition, scope: 
                 for rid, data in snap.records.items()]
         parts.append(table(["名称", "编号", "职业（工种）", "各等级课时和补贴标准", "状态"], rows,
                            caption=f"{edition.name}（{len(rows)} 项）", cls="mulu-table mulu-table--cards mulu-edition-rows"))
-        frame = records_frame(kind, list(snap.records.values()), registry.reference)
         base = f"{here}{edition.notice}"
-        yield DataFile(f"{base}.csv", frame_csv(frame))
-        yield DataFile(f"{base}.xlsx", frame_xlsx(frame, f"{edition.name}", ctx.generated_at))
+        # Stamped with the edition's date, not the build's: the same edition gives the same
+        # bytes in every build, so a committed edition's files are made once and cached.
+        stamp = f"{edition.effective}T00:00:00+08:00"
+
+        frames: list[Any] = []
+
+        def frame() -> Any:
+            if not frames:    # made at most once, and only when a file is not cached
+                frames.append(records_frame(kind, list(snap.records.values()), registry.reference))
+            return frames[0]
+
+        def made(name: str, make: Callable[[], bytes]) -> bytes:
+            return reader.derived(snap, name, make) if reader is not None else make()
+
+        yield DataFile(f"{base}.csv", made("rows.csv", lambda: frame_csv(frame())))
+        yield DataFile(f"{base}.xlsx", made("rows.xlsx", lambda: frame_xlsx(frame(), edition.name, stamp)))
     yield Page(path=here, title=title, html="".join(parts),
                description=f"{title}：{edition.effective} 起执行的目录全文、记录数和下载。")
 
@@ -293,7 +306,7 @@ def edition_pages(registry: Registry, ctx: SiteContext) -> Iterator[Page | DataF
         snaps = {e.notice: snapshot_for(e, history, reader, current.items(), registry.reference) for e in scope}
         summaries: dict[str, str] = {}
         for edition in scope:
-            yield from edition_page(registry, ctx, edition, scope, snaps[edition.notice])
+            yield from edition_page(registry, ctx, edition, scope, snaps[edition.notice], reader)
             before = previous(edition, scope)
             if before is None:
                 continue
