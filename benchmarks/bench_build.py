@@ -166,6 +166,8 @@ def bench(n: int, work: Path) -> dict[str, float]:
     result["record_html_gzip_kb_median"] = statistics.median(w[0] for w in weights) / 1024
     result["record_first_visit_gzip_kb_max"] = max(w[1] for w in weights) / 1024
     result["site_mb"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20
+    manifest = (site / "api" / "v1" / "manifest.json").read_bytes()
+    result |= {"manifest_kb": len(manifest) / 1024, "manifest_gzip_kb": gz(manifest) / 1024}
     result |= browser_figures(site)
     return result
 
@@ -188,7 +190,8 @@ def main(argv: list[str]) -> int:
               ("first_search_s", "首次搜索耗时（秒）", "{:.2f}"), ("first_search_kb", "首次搜索传输（KB）", "{:.0f}"),
               ("first_search_hits", "首次搜索结果数", "{:.0f}"), ("second_search_s", "第二次搜索（秒）", "{:.2f}"),
               ("catalogue_rows_s", "培训机构目录显示首屏（秒）", "{:.2f}"),
-              ("catalogue_filter_s", "目录筛选（秒）", "{:.2f}"), ("site_mb", "站点大小（MB）", "{:.0f}")]
+              ("catalogue_filter_s", "目录筛选（秒）", "{:.2f}"), ("site_mb", "站点大小（MB）", "{:.0f}"),
+              ("manifest_kb", "发布清单 manifest.json（KB）", "{:.0f}"), ("manifest_gzip_kb", "发布清单 gzip（KB）", "{:.0f}")]
     print("\n| 指标 | " + " | ".join(f"{r['records']:.0f} 条" for r in rows) + " |")
     print("|---|" + "---|" * len(rows))
     for key, label, fmt in labels:

@@ -3,14 +3,20 @@ site built once, a static HTTP server and one headless Chromium per test process
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from helpers.browser import AXE, serve  # noqa: F401  (re-exported for browser tests)
+from helpers.dates import AS_OF, ENV_AS_OF
 from helpers.project import REPO, Result, copy_project, run_mulu  # noqa: F401
 from helpers.scripted import Scripted, build_scripted
+
+# Effective statuses are computed for a fixed day in every test (subprocesses inherit it);
+# the one real-time test removes it.
+os.environ[ENV_AS_OF] = AS_OF
 
 
 @pytest.fixture

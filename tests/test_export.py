@@ -15,7 +15,7 @@ import pytest
 from mulu.core.kinds import KINDS
 from mulu.project import open_project
 from mulu.sheets import columns, tables
-from mulu.site.downloads import download_files
+from mulu.site.downloads import EFFECTIVE_COLUMNS, download_files
 from mulu.site.model import SiteContext
 
 CTX = SiteContext(generated_at="2024-05-01T10:00:00+08:00", revision="abc123")
@@ -39,7 +39,12 @@ def test_downloads_cover_every_kind_in_three_formats(registry) -> None:
         for fmt in ("csv", "xlsx", "json"):
             assert f"downloads/{kind.name}.{fmt}" in files
         rows = _csv_rows(files[f"downloads/{kind.name}.csv"])
-        assert rows[0] == columns.TABLES[kind.name].headers()
+        # The export's columns, each notice id followed by its 文号, the effective status, and the record digest last.
+        expected = []
+        for header in columns.TABLES[kind.name].headers():
+            expected += [header, columns.NOTICE_NUMBER_HEADERS[header]] if header in columns.NOTICE_NUMBER_HEADERS else [header]
+        effective = [] if kind.name == "notices" else [name for name, _ in EFFECTIVE_COLUMNS]
+        assert rows[0] == expected + effective + [columns.DIGEST_HEADER]
         ids_in_csv = {r[0] for r in rows[1:]}
         assert ids_in_csv == set(registry.records[kind.name]), kind.name
         records = json.loads(files[f"downloads/{kind.name}.json"])

@@ -64,16 +64,21 @@ def test_new_record_needs_a_reviewer(repo: Path, mulu) -> None:
     assert all(r in result.out for r in reviewers(repo))  # says who can approve
 
 
-def test_reviewer_may_change_anything(repo: Path, mulu) -> None:
+def test_reviewer_may_change_any_record_and_code_reviewer_the_code(repo: Path, mulu) -> None:
     mine, theirs = two_institutions(repo)
     change_address(repo, mine.path)
     change_address(repo, theirs.path)
     assert mulu("new", "institutions", "52230103MJY123456J", cwd=repo).code == 0
     edit(repo, "schemas/defs.schema.json", "共用定义", "共用定义（修订）")
-    reviewer = reviewers(repo)[0]
-    result = mulu("check-owners", "--author", reviewer.upper(), "main", cwd=repo)  # accounts ignore case
+    config = yaml.safe_load((repo / "registry" / "config.yml").read_text(encoding="utf-8"))
+    both = next(a for a in config["reviewers"] if a in config["code_reviewers"])
+    result = mulu("check-owners", "--author", both.upper(), "main", cwd=repo)  # accounts ignore case
     assert result.code == 0, result.out
     assert "可以修改本次改动的全部 4 个文件" in result.out
+    records_only = next(a for a in config["reviewers"] if a not in config["code_reviewers"])
+    refused = mulu("check-owners", "--author", records_only, "main", cwd=repo)
+    assert refused.code == 1 and "schemas/defs.schema.json: 这不是机构记录文件" in refused.out
+    assert "记录审核人的批准不算" in refused.out and "不能修改上面 1 个文件" in refused.out
 
 
 def test_schema_change_by_non_reviewer_fails(repo: Path, mulu) -> None:

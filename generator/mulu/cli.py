@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "export": "export",
     "stats": "stats",
     "synth": "synth",
+    "due": "due",
+    "verify": "verify",
 }
 
 

@@ -40,7 +40,7 @@ from mulu.site.output import (
     write_files,
     write_page,
 )
-from mulu.site.providers import PROVIDERS
+from mulu.site.providers import FINISHERS, PROVIDERS
 from mulu.site.render import Rendered, render
 
 # Generated pages carry no Markdown, only front matter: hide the (empty) table of contents,
@@ -125,15 +125,17 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         self._set_epoch(str(self.ctx.extras.get("epoch", 0)))
         config.site_name = safe_title(registry.config.title or config.site_name)
         config.extra["mulu_generated_at"] = self.ctx.generated_at  # shown in the footer
+        config.extra["mulu_as_of"] = self.ctx.as_of  # the footer's 状态核算日期
         self.description = registry.config.description
         if self.description:
             config.site_description = safe_title(self.description)
         if not config.site_url and registry.config.site_url:
             config.site_url = registry.config.site_url.rstrip("/") + "/"
         try:
-            self.rendered = render(registry, self.ctx, PROVIDERS)
+            self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS)
         except SiteError as err:
             raise PluginError(str(err)) from err
+        config.extra["mulu_manifest_digest"] = self.ctx.extras.get("manifest_digest", "")  # shown in the footer
         self.nav_pages = {src_uri(p.path): p for p in self.rendered.pages if p.nav is not None}
         self.stamped = [p for p in self.rendered.pages if p.nav is None]
         self.shell_html = {}

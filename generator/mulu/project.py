@@ -6,6 +6,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from mulu.core.kinds import KIND_BY_NAME, KINDS
@@ -67,16 +68,20 @@ def _check_shard(root: Path, ctx: Context, shard: list[tuple[str, Path]]) -> lis
     return problems
 
 
-def check_project(root: Path, jobs: int | None = None) -> list[Problem]:
+def check_project(root: Path, jobs: int | None = None, as_of: date | None = None) -> list[Problem]:
     """Every problem of ``root``, without assembling a registry; large registries are
-    checked in parallel (one process per core) since parsing and schema checks dominate."""
+    checked in parallel (one process per core) since parsing and schema checks dominate.
+    With ``as_of``, dates that have passed by then are reported as warnings."""
     jobs = jobs or os.cpu_count() or 1
     schemas = compile_schemas(load_schema_files(root / "schemas"))
-    tree = load_tree(root, KIND_NAMES, parse=["notices"])
-    _, ctx, problems = validate_frame(tree, schemas)
-    notice_schema = schemas[KIND_BY_NAME["notices"].schema]
-    problems += [p for d in tree.records["notices"] for p in record_problems("notices", d, notice_schema, ctx)]
-    work = [(kind, p) for kind in KIND_NAMES if kind != "notices" for p in tree.files[kind]]
+    # Notices and specs are read first: rules consult notice dates and spec statuses.
+    first = ("notices", "specs")
+    tree = load_tree(root, KIND_NAMES, parse=list(first))
+    _, ctx, problems = validate_frame(tree, schemas, as_of)
+    for kind in first:
+        schema = schemas[KIND_BY_NAME[kind].schema]
+        problems += [p for d in tree.records[kind] for p in record_problems(kind, d, schema, ctx)]
+    work = [(kind, p) for kind in KIND_NAMES if kind not in first for p in tree.files[kind]]
     if jobs < 2 or len(work) < PARALLEL_FROM:
         problems += _check_shard(root, ctx, work)
     else:

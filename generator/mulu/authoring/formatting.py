@@ -249,6 +249,8 @@ class _ScalarFixer:
         is_date = bool(schema and schema.node.get("format") == "date")
         is_code = bool(schema and CODE_DEFS.intersection(schema.defs))
         if isinstance(data, bool):
+            if schema is not None and schema.type not in (None, "boolean"):
+                return node  # yes/on where text is wanted: validate says what to write; never guess here
             if not isinstance(node, bool):
                 self._note(path, f"是/否请写 {'true' if data else 'false'}。")
                 return data

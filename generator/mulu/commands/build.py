@@ -9,9 +9,11 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from mulu.core.problems import format_text
+from mulu.core.status import add_as_of_argument, resolve_as_of
 from mulu.errors import MuluError
 from mulu.project import Opened, open_project, resolve_root
 
@@ -21,6 +23,7 @@ HELP = "校验目录数据并构建公开网站（默认输出到 site/）；有
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", help="输出目录，默认为项目目录下的 site/。")
     parser.add_argument("--no-search", action="store_true", help="不生成搜索索引（仅用于快速预览）。")
+    add_as_of_argument(parser)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class BuildResult:
     pages: int = 0
     files: int = 0
     seconds: float = 0.0
+    manifest_digest: str = ""
 
 
 class _Collect(logging.Handler):
@@ -45,9 +49,10 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True) -> BuildResult:
+def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as_of: date | None = None) -> BuildResult:
     """Build the (already validated) project into ``out``: into a sibling temporary
-    directory first, swapped in only when everything succeeded."""
+    directory first, swapped in only when everything succeeded. Effective statuses are
+    computed for ``as_of`` (default: ``MULU_AS_OF``, else today in China)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -61,7 +66,7 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True) ->
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         return BuildResult(False, f"找不到 {config_file}：网站设置文件缺失，请从示例项目复制 mkdocs.yml 和 site_overrides/。")
-    ctx = build_context(opened.registry, root)
+    ctx = build_context(opened.registry, root, as_of=as_of)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     collect = _Collect()
@@ -92,7 +97,7 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True) ->
     assert rendered is not None  # set by on_config of the build that just succeeded
     swap_into(tmp, out)
     return BuildResult(True, pages=len(rendered.pages), files=len(rendered.files),
-                       seconds=time.monotonic() - started)
+                       seconds=time.monotonic() - started, manifest_digest=str(ctx.extras.get("manifest_digest", "")))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -100,16 +105,19 @@ def run(args: argparse.Namespace) -> int:
     if not (root / "mkdocs.yml").is_file():
         raise MuluError(f"找不到 {root / 'mkdocs.yml'}（网站设置）。请从示例项目复制 mkdocs.yml、site_overrides/ 和 docs/。")
     started = time.monotonic()
+    as_of = resolve_as_of(args.as_of)
     opened = open_project(root)
     if opened.problems or opened.registry is None:
         print(format_text(opened.problems))
         print("构建已取消：请先修正以上问题。网站没有更新。", file=sys.stderr)
         return 1
     out = Path(args.out).resolve() if args.out else root / "site"
-    result = build_site(root, opened, out, search=not args.no_search)
+    result = build_site(root, opened, out, search=not args.no_search, as_of=as_of)
     if not result.ok:
         print(result.error, file=sys.stderr)
         return 1
     print(f"网站已生成：{result.pages} 个页面、{result.files} 个数据文件 -> {out}"
-          f"（用时 {time.monotonic() - started:.1f} 秒）")
+          f"（状态核算日期 {as_of}，用时 {time.monotonic() - started:.1f} 秒）")
+    if result.manifest_digest:
+        print(f"清单摘要（SHA-256，见 api/v1/manifest.json）：{result.manifest_digest}")
     return 0

@@ -71,6 +71,8 @@ def _basis(comparison: Comparison, change: RecordChange) -> str:
     if change.kind == "notices":
         number = comparison.notices.get(change.id, {}).get("number")
         return f"，文号 {md(number)}" if number else ""
+    if change.needs_review:
+        return "，**需要审核人核实**：状态变更没有依据公告（不是更正）"
     if not change.notice:
         return "，更正（未依据公告）"
     number = comparison.notices.get(change.notice, {}).get("number")
@@ -139,6 +141,7 @@ def to_json(comparison: Comparison) -> str:
     for change in comparison.changes:
         item = change.to_json()
         item["action_label"] = action_label(change.action)
+        item["needs_review"] = change.needs_review
         lines = field_lines(change, _labeller(comparison, change.kind))
         item["fields"] = [{"field": m, "label": label, "old": f.old, "new": f.new, "old_text": o, "new_text": n}
                           for f, (m, label, o, n) in zip(change.fields, lines)]

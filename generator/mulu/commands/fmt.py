@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mulu.authoring.formatting import Finding, format_record, unified_diff
 from mulu.core.kinds import KINDS
-from mulu.core.loading import MAX_BYTES, decode
+from mulu.core.loading import decode, read_regular
 from mulu.core.problems import Problem, Summary, add_format_argument, report
 from mulu.core.schemas import SchemaTree, load_tree_for, schema_for
 from mulu.errors import MuluError
@@ -37,8 +37,11 @@ def _collect(root: Path, raw_paths: list[str]) -> tuple[list[Path], list[str]]:
         return [f for f in files if f.is_file()], []
     files, errors = [], []
     for raw in raw_paths:
-        path = Path(raw).resolve()
-        if not path.exists():
+        # Resolve the folders but not the file itself: a symlinked record is reported as one,
+        # never read through.
+        given = Path(raw).absolute()
+        path = given.parent.resolve() / given.name
+        if not path.exists() and not path.is_symlink():
             errors.append(f"路径不存在：{raw}")
             continue
         candidates = sorted(path.rglob("*.yml")) if path.is_dir() else [path]
@@ -89,9 +92,9 @@ def run(args: argparse.Namespace) -> int:
         assert schema is not None
         if schema not in trees:
             trees[schema] = load_tree_for(root / "schemas", schema)
-        raw = path.read_bytes()
-        if len(raw) > MAX_BYTES:
-            unformattable.append(Problem(rel, None, None, "", "文件过大（上限 1024 KiB），没有整理。", "file.size"))
+        raw, refused = read_regular(path, rel)  # never through a symlink; size checked
+        if raw is None:
+            unformattable += refused
             continue
         text, problems = decode(raw, rel)
         result = format_record(text, rel, trees[schema]) if text is not None else None
@@ -114,7 +117,8 @@ def run(args: argparse.Namespace) -> int:
     if args.check and (findings or not unformattable):
         print(report(findings, args.format,
                      Summary(passed=f"格式检查通过：{len(files)} 个文件都符合规范格式。",
-                             failed="共 {files} 个文件不符合规范格式：运行 mulu fmt（可带文件名）即可自动整理。")))
+                             failed="共 {files} 个文件不符合规范格式：运行 mulu fmt（可带文件名）即可自动整理。",
+                             warnings_note="")))
         print("\n".join(diffs), end="\n" if diffs else "")
     # Not canonical fails ``--check`` although each finding is only a warning about form.
     return 1 if (unformattable or (args.check and pending)) else 0

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from mulu.core.problems import Problem, add_format_argument, failing, report
+from mulu.core.status import add_as_of_argument, resolve_as_of
 from mulu.errors import MuluError
 from mulu.project import check_project, resolve_root
 
@@ -16,6 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件或目录中的问题（引用仍按整个目录检查）。")
     add_format_argument(parser)
     parser.add_argument("--strict", action="store_true", help="警告也算不通过（退出码 1）；默认只有错误才不通过。")
+    add_as_of_argument(parser)
 
 
 def select(problems: list[Problem], root: Path, paths: list[str]) -> list[Problem] | str:
@@ -40,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
     root = resolve_root(args.root)
     if not (root / "schemas" / "defs.schema.json").is_file():
         raise MuluError(f"找不到 {root / 'schemas'}（JSON Schema 目录）。")
-    chosen = select(check_project(root), root, args.paths)
+    as_of = resolve_as_of(args.as_of)
+    chosen = select(check_project(root, as_of=as_of), root, args.paths)
     if isinstance(chosen, str):
         raise MuluError(f"{chosen}")
     output = report(chosen, args.format)

@@ -44,6 +44,11 @@ class ProjectConfig:
     site_url: str = ""
     reviewers: tuple[str, ...] = ()
     catalogues: tuple[Catalogue, ...] = ()
+    code_reviewers: tuple[str, ...] = ()
+    department_accounts: tuple[str, ...] = ()
+    # kind (or "all") -> field paths only a reviewer may change, e.g. "levels[].subsidy"
+    reviewer_only_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    expiring_days: int = 60   # how many days ahead a validity counts as 即将到期
 
     def catalogue_kinds(self) -> list[str]:
         """The kinds published as catalogues, in configured order; every kind but notices when none is configured."""
@@ -61,12 +66,19 @@ def _text(data: Mapping[str, Any], key: str, default: str = "") -> str:
     return default if value is None else str(value).strip()
 
 
+def _accounts(value: Any) -> tuple[str, ...]:
+    return tuple(str(v).strip().lstrip("@") for v in value or [] if isinstance(v, (str, int)) and not isinstance(v, bool))
+
+
 def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
     """The typed settings of a ``config.yml`` mapping (already checked against its schema;
     anything missing or malformed falls back to its default, so a lenient build still runs)."""
     data = data or {}
     repo = data.get("repository")
     repo = repo if isinstance(repo, Mapping) else {}
+    days = data.get("expiring_days")
+    marks = data.get("reviewer_only_fields")
+    marks = marks if isinstance(marks, Mapping) else {}
     catalogues = tuple(Catalogue(str(c["kind"]), _text(c, "title") or _text(c, "kind"), _text(c, "description"))
                        for c in data.get("catalogues") or [] if isinstance(c, Mapping) and c.get("kind"))
     return ProjectConfig(
@@ -75,6 +87,10 @@ def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
         jurisdictions=tuple(str(j) for j in data.get("jurisdictions") or []),
         repository=Repository(_text(repo, "url"), _text(repo, "edit")),
         site_url=_text(data, "site_url"),
-        reviewers=tuple(str(r).strip().lstrip("@") for r in data.get("reviewers") or []),
+        reviewers=_accounts(data.get("reviewers")),
         catalogues=catalogues,
+        code_reviewers=_accounts(data.get("code_reviewers")),
+        department_accounts=_accounts(data.get("department_accounts")),
+        expiring_days=days if isinstance(days, int) and not isinstance(days, bool) and days >= 0 else 60,
+        reviewer_only_fields={str(k): tuple(str(f) for f in v) for k, v in marks.items() if isinstance(v, list)},
     )

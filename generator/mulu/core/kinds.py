@@ -57,6 +57,8 @@ def references(kind: str, data: dict[str, Any]) -> Iterator[RecordRef]:
             yield RecordRef(path, "notices", target)
     if kind == "programmes" and isinstance(data.get("spec"), str):
         yield RecordRef(("spec",), "specs", data["spec"])
+    if kind == "specs" and isinstance(data.get("replaced_by"), str):
+        yield RecordRef(("replaced_by",), "specs", data["replaced_by"])
     # Editions: a record names the edition notice it belongs to; an edition notice the one it replaces.
     edition_ref = ("edition", "replaces") if kind == "notices" else ("edition",)
     if isinstance(get_path(data, edition_ref), str):

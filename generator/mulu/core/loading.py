@@ -8,7 +8,9 @@ oversized files. Nothing here raises on bad input: problems are returned as valu
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,9 @@ class Document:
     file: str
     data: Any
     positions: dict[FieldPath, tuple[int, int]] = field(repr=False)
+    # Booleans written the YAML 1.1 way (yes/no/on/off), by path: fine where the schema wants
+    # true/false, refused (with the text to write) where it wants text or a number.
+    yaml11_booleans: dict[FieldPath, str] = field(default_factory=dict, repr=False)
 
     def position(self, path: FieldPath) -> tuple[int | None, int | None]:
         """Line and column of ``path``, or of its nearest written ancestor."""
@@ -100,6 +105,47 @@ def _syntax_problem(file: str, source: str, err: yaml.YAMLError) -> Problem:
     return Problem(file, line, col, "", message, "yaml.syntax")
 
 
+_CANONICAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_CANONICAL_FLOAT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+BOOLEAN_SPELLINGS = {"true", "True", "TRUE", "false", "False", "FALSE"}
+
+
+def yaml11_trap(text: str, tag: str, value: Any) -> str | None:
+    """Why a plain scalar that YAML 1.1 (PyYAML) reads differently from what it looks like
+    is refused, with the value to write instead; None when it means what it says.
+
+    ``0120`` is octal 80, ``1_500`` is 1500, ``0x1F`` is 31, ``1:30`` is 90 (base 60): people
+    write them meaning something else. (``yes``/``no``/``on``/``off`` are booleans: whether that
+    is what the field wants is the schema's call, see :func:`yaml11_boolean_message`.)"""
+    quoted = f'"{text}"'
+    if tag == _TAG + "int" and not _CANONICAL_INT.fullmatch(text):
+        digits = text.replace("_", "").lstrip("+")
+        if ":" in text:
+            why = f"{text} 会被 YAML 当作六十进制数读成 {value}"
+            number = str(value)
+        elif digits.lstrip("-").startswith(("0x", "0b")):
+            why = f"{text} 会被 YAML 当作{'十六' if 'x' in digits else '二'}进制数读成 {value}"
+            number = str(value)
+        elif "_" in text and not digits.lstrip("-").startswith("0"):
+            why = f"{text} 中的下划线会被 YAML 忽略，读成 {value}"
+            number = digits
+        else:
+            plain = digits.lstrip("-").lstrip("0") or "0"
+            why = f"{text} 以 0 开头，会被 YAML 当作八进制数读成 {value}，而不是 {plain}"
+            number = ("-" if digits.startswith("-") else "") + plain
+        return f"{why}：数字请写成 {number}；编号、时间等文本请加英文引号，写成 {quoted}。"
+    if tag == _TAG + "float" and not _CANONICAL_FLOAT.fullmatch(text):
+        return (f"{text} 会被 YAML 读成 {value}：数字请写成 {value}（不用下划线和冒号）；"
+                f"文本请加英文引号，写成 {quoted}。")
+    return None
+
+
+def yaml11_boolean_message(text: str, value: bool) -> str:
+    """Why ``yes``/``no``/``on``/``off`` cannot stand in a field that is not a true/false one."""
+    return (f"{text} 会被 YAML 读成布尔值 {'true' if value else 'false'}，而这个字段不是“是/否”："
+            f"请加英文引号，写成 \"{text}\"。")
+
+
 class _Builder:
     """Turns a composed node tree into plain data, recording positions and problems."""
 
@@ -108,6 +154,7 @@ class _Builder:
         self.positions: dict[FieldPath, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self._seen: set[int] = set()
+        self.yaml11_booleans: dict[FieldPath, str] = {}
         self._constructor = SafeConstructor()
 
     def _problem(self, node: yaml.Node, path: FieldPath, message: str, rule: str) -> None:
@@ -137,7 +184,7 @@ class _Builder:
                 self.positions[path + (i,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
                 out.append(self.build(item, path + (i,), depth + 1))
             return out
-        return self._scalar(node)
+        return self._scalar(node, path)
 
     def _mapping(self, node: yaml.MappingNode, path: FieldPath, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -157,13 +204,19 @@ class _Builder:
             out[key] = self.build(value_node, child, depth + 1)
         return out
 
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, path: FieldPath = ()) -> Any:
         tag = node.tag
         if tag == _TAG + "str" or tag == _TAG + "timestamp":
             # Dates stay as written ("2024-03-01") so the schema checks them as text.
             return node.value
         constructor = self._constructor.yaml_constructors[tag]
-        return constructor(self._constructor, node)
+        value = constructor(self._constructor, node)
+        trap = yaml11_trap(node.value, tag, value)
+        if trap:
+            self._problem(node, path, trap, "yaml.strict_scalar")
+        if tag == _TAG + "bool" and node.value not in BOOLEAN_SPELLINGS:
+            self.yaml11_booleans[path] = node.value
+        return value
 
 
 def parse_text(text: str, file: str) -> tuple[Document | None, list[Problem]]:
@@ -183,7 +236,7 @@ def parse_text(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if builder.problems:
         return None, builder.problems
-    return Document(file, data, positions), []
+    return Document(file, data, positions, builder.yaml11_booleans), []
 
 
 def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
@@ -201,16 +254,51 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
                               "file.encoding")]
 
 
+def not_regular(path: Path, file: str) -> Problem | None:
+    """Why ``path`` is not read: a symlink (never followed: it could point outside the
+    repository, or hide a deleted record) or anything that is not a regular file."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISLNK(mode):
+        return Problem(file, None, None, "", "这是符号链接，不是普通文件：registry/ 中的记录、设置和代码表必须是普通文件"
+                       "（链接可能指向仓库以外的文件，或让记录从网站上消失）。请删除链接，把内容作为普通文件提交。", "file.symlink")
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        return Problem(file, None, None, "", "这不是普通文件（可能是管道、设备或套接字）：请改为普通的 .yml 文本文件。", "file.not_regular")
+    return None
+
+
+def read_regular(path: Path, file: str) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of a regular file, opened without following a final symlink (O_NOFOLLOW)
+    and checked again on the open descriptor, so a swap between check and read is caught."""
+    refused = not_regular(path, file)
+    if refused is not None:
+        return None, [refused]
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        refused = not_regular(path, file)
+        return None, [refused or Problem(file, None, None, "", f"无法读取文件：{err.strerror}。", "file.read")]
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None, [Problem(file, None, None, "", "这不是普通文件：请改为普通的 .yml 文本文件。", "file.not_regular")]
+        if info.st_size > MAX_BYTES:
+            return None, [Problem(file, None, None, "", f"文件过大（{info.st_size // 1024} KiB，上限 1024 KiB）："
+                                  "一个文件只放一条记录，请拆分或精简内容。", "file.size")]
+        try:
+            return handle.read(MAX_BYTES + 1), []
+        except OSError as err:
+            return None, [Problem(file, None, None, "", f"无法读取文件：{err.strerror}。", "file.read")]
+
+
 def load_file(path: Path, file: str) -> tuple[Document | None, list[Problem]]:
     """Read and parse one YAML file; ``file`` is the name used in problems."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [Problem(file, None, None, "", f"文件过大（{size // 1024} KiB，上限 1024 KiB）："
-                                  "一个文件只放一条记录，请拆分或精简内容。", "file.size")]
-        raw = path.read_bytes()
-    except OSError as err:
-        return None, [Problem(file, None, None, "", f"无法读取文件：{err.strerror}。", "file.read")]
+    raw, problems = read_regular(path, file)
+    if raw is None:
+        return None, problems
     text, problems = decode(raw, file)
     if text is None:
         return None, problems
@@ -252,9 +340,13 @@ def load_tree(root: Path, kinds: list[str], parse: list[str] | None = None) -> L
         problems.extend(found)
         return doc
 
+    for folder in (registry, registry / "reference"):
+        if folder.is_symlink():
+            problems.append(_linked_folder(root, folder))
+            return LoadedTree(root, None, {}, {kind: [] for kind in kinds}, {}, problems)
     config_path = registry / "config.yml"
     config = None
-    if config_path.is_file():
+    if config_path.is_file() or config_path.is_symlink():
         config = load(config_path)
     else:
         problems.append(Problem(_rel(root, config_path) if config_path.is_relative_to(root) else str(config_path),
@@ -263,7 +355,7 @@ def load_tree(root: Path, kinds: list[str], parse: list[str] | None = None) -> L
     reference: dict[str, Document] = {}
     for name in REFERENCE_FILES:
         path = registry / "reference" / f"{name}.yml"
-        if not path.is_file():
+        if not path.is_file() and not path.is_symlink():
             problems.append(Problem(_rel(root, path), None, None, "", f"缺少参考代码表 {name}.yml。", "file.missing"))
             continue
         doc = load(path)
@@ -283,10 +375,22 @@ def list_record_files(root: Path, kinds: list[str]) -> tuple[dict[str, list[Path
     for kind in kinds:
         folder = root / "registry" / kind
         files[kind] = []
+        if folder.is_symlink():
+            problems.append(_linked_folder(root, folder))
+            continue
         for path in sorted(folder.iterdir()) if folder.is_dir() else []:
             if path.suffix == ".yaml":
                 problems.append(Problem(_rel(root, path), None, None, "", "记录文件的扩展名必须是 .yml：请把 .yaml 改名为 .yml。",
                                         "file.extension"))
-            elif path.suffix == ".yml" and path.is_file():
-                files[kind].append(path)
+            elif path.suffix == ".yml":
+                refused = not_regular(path, _rel(root, path))
+                if refused is not None:
+                    problems.append(refused)
+                elif path.is_file():
+                    files[kind].append(path)
     return files, problems
+
+
+def _linked_folder(root: Path, folder: Path) -> Problem:
+    return Problem(_rel(root, folder), None, None, "", "这个文件夹是符号链接：registry/ 中的文件夹必须是普通文件夹，"
+                   "链接可能指向仓库以外的文件。请删除链接，把文件放进普通文件夹。", "file.symlink")

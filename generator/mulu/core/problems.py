@@ -65,6 +65,8 @@ class Summary:
 
     passed: str = "校验通过：没有发现问题。"
     failed: str = "共发现 {count} 个问题，涉及 {files} 个文件。"
+    # Said when there are warnings: whether they fail this check.
+    warnings_note: str = "只有警告时检查仍算通过，加 --strict 则不通过。"
 
 
 def _closing(problems: list[Problem], summary: Summary) -> str:
@@ -76,6 +78,8 @@ def _closing(problems: list[Problem], summary: Summary) -> str:
     closing = summary.failed.format(**counts)
     if warnings and errors:
         closing += f"\n其中错误 {errors} 个，警告 {warnings} 个。"
+    if warnings and summary.warnings_note:
+        closing += "\n" + summary.warnings_note
     return closing
 
 

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from mulu.core import creditcode
 from mulu.core.kinds import KIND_BY_NAME, credit_codes, occupation_uses, references
 from mulu.core.loading import Document, FieldPath, field_name, get_path
-from mulu.core.problems import Problem
+from mulu.core.problems import Problem, Severity
 from mulu.core.reference import Reference
+from mulu.core.status import (
+    BARRED_UNTIL,
+    DEFAULT_EXPIRING_DAYS,
+    EXPIRED,
+    SUSPENSION_OVERDUE,
+    UNTIL,
+    effective_status,
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,9 @@ class Context:
     notice_dates: dict[str, str]         # notice id -> date
     editions: dict[str, dict[str, Any]] = field(default_factory=dict)   # edition notice id -> its ``edition``
     jurisdictions: tuple[str, ...] = ()  # config.yml jurisdictions (editions are published per jurisdiction)
+    spec_status: dict[str, str] = field(default_factory=dict)  # spec id -> recorded status
+    as_of: date | None = None            # time warnings are given only when set
+    expiring_days: int = DEFAULT_EXPIRING_DAYS
 
 
 Found = Iterator[tuple[FieldPath, str]]
@@ -144,6 +157,103 @@ def weights_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
         yield ("competencies",), f"各工作任务的考核比重之和应为 100%，现在是 {sum(numbers)}%：请调整 weight。"
 
 
+# -- clean text -------------------------------------------------------------------------
+# Fields that use the schemas' shared "text" definition are prose and may span lines; every
+# other string (names, codes, URLs, accounts, dates) is one line. tests/test_attacks.py checks
+# this set against schemas/. A schema pattern cannot say "one line": Python's "$" also
+# matches before a final newline, so "https://x\n" passes "^https?://[^\s]+$".
+PROSE_FIELDS = frozenset({"address", "definition", "knowledge", "method", "norms", "notes", "reason",
+                          "requirements", "source", "summary", "target", "venue"})
+
+
+def _strings(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _strings(inner, path + (key,))
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            yield from _strings(inner, path + (i,))
+
+
+def _unseen(ch: str, prose: bool) -> str | None:
+    """Why a character may not appear in text: controls, bidirectional overrides and
+    zero-width characters look like nothing (or reorder what is shown) but change the value."""
+    if ch == "\n" and prose:
+        return None
+    category = unicodedata.category(ch)
+    if category not in ("Cc", "Cf", "Zl", "Zp"):
+        return None
+    name = unicodedata.name(ch, "控制字符")
+    if "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" or ch in "\u200e\u200f\u061c":
+        return f"双向文本控制字符 U+{ord(ch):04X}（{name}）会让文字显示的顺序与实际内容不同"
+    if category == "Cf":
+        return f"不可见的格式字符 U+{ord(ch):04X}（{name}，如零宽空格）看不见却会改变内容"
+    if ch == "\t":
+        return "Tab 字符"
+    return f"控制字符 U+{ord(ch):04X}（{name}）"
+
+
+def clean_text_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Every string is clean text: no control, bidirectional-override or zero-width characters;
+    one-line fields hold no line break (not even a final one)."""
+    for path, value in _strings(data, ()):
+        last = next((p for p in reversed(path) if isinstance(p, str)), "")
+        prose = last in PROSE_FIELDS
+        for index, ch in enumerate(value):
+            if ch == "\n" and not prose:
+                where = "末尾有换行" if not value[index:].strip("\n") else "含有换行"
+                yield path, (f"这个字段只能写一行，现在{where}：请删除换行"
+                             "（值用 | 或 > 开头写成多行时，请改成写在同一行）。")
+                break
+            why = _unseen(ch, prose)
+            if why:
+                yield path, (f"第 {index + 1} 个字符是{why}：请删除它后重新输入这段文字"
+                             "（常见于从网页、Word 或 PDF 复制的文本）。")
+                break
+
+
+# -- time: dated facts that cannot be true together, and dates that have passed -------------
+
+def time_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """``until`` only on a suspension and not before it; ``barred_until`` only on a withdrawal;
+    a spec's ``replaced_by`` names another spec that is not withdrawn."""
+    status = data.get("status", "在册")
+    change = data.get("status_change")
+    change = change if isinstance(change, dict) else {}
+    until, barred = change.get("until"), change.get("barred_until")
+    if until is not None and status != "暂停":
+        yield UNTIL, (f"“暂停至”（status_change.until）只用于状态为“暂停”的记录，这条记录是“{status}”："
+                      "请删除 until，或把状态改为“暂停”。")
+    if isinstance(until, str) and isinstance(change.get("date"), str) and until < change["date"]:
+        yield UNTIL, f"暂停至 {until} 早于暂停日期 {change['date']}（status_change.date）：请核对两个日期。"
+    if barred is not None and status != "已移出":
+        yield BARRED_UNTIL, (f"“不得重新列入至”（status_change.barred_until）只用于状态为“已移出”的记录，这条记录是“{status}”："
+                             "请删除 barred_until，或把状态改为“已移出”。")
+    if isinstance(barred, str) and isinstance(change.get("date"), str) and barred < change["date"]:
+        yield BARRED_UNTIL, f"不得重新列入至 {barred} 早于移出日期 {change['date']}（status_change.date）：请核对两个日期。"
+    target = data.get("replaced_by") if kind == "specs" else None
+    if isinstance(target, str):
+        if target == data.get("id"):
+            yield ("replaced_by",), "替代规范（replaced_by）不能是本规范自己：请填写替代它的另一份规范的编号，或删除 replaced_by。"
+        elif ctx.spec_status.get(target) == "已移出":
+            yield ("replaced_by",), (f"替代规范“{target}”已移出目录，不能替代本规范：请填写现行的规范编号"
+                                     "（若它也已被替代，请填写最终替代它的规范）。")
+
+
+def time_warning_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Warnings (only with an as-of date): a 在册 record whose validity has passed, and a
+    suspension past its ``until`` with no notice reinstating or withdrawing it."""
+    if ctx.as_of is None:
+        return
+    status = effective_status(kind, data, ctx.as_of, ctx.expiring_days)
+    if status.code == EXPIRED:
+        yield tuple(status.field.split(".")), f"{status.reason}请发布延续或移出的调整公告，并相应更新记录。"
+    elif status.code == SUSPENSION_OVERDUE:
+        yield UNTIL, f"截至 {ctx.as_of}，{status.reason}请发布恢复或移出的调整公告，并相应更新记录。"
+
+
 # -- editions (issue 14): a notice publishing a whole catalogue, and the records naming it ----------
 
 def _same_scope(ctx: Context, edition: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -224,14 +334,19 @@ def edition_record_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
 
 
 RULES: tuple[Rule, ...] = (credit_code_rule, region_rule, occupation_rule, reference_rule, status_rule,
-                           date_order_rule, programme_rule, weights_rule, edition_notice_rule, edition_record_rule)
+                           date_order_rule, programme_rule, weights_rule, time_rule,
+                           edition_notice_rule, edition_record_rule)
+RULES += (clean_text_rule,)  # clean text applies to every record, whatever other rules say
+# Rules whose findings are warnings: they never fail a check unless --strict.
+WARNING_RULES: tuple[Rule, ...] = (time_warning_rule,)
 
 
 def rule_problems(kind: str, doc: Document, ctx: Context) -> list[Problem]:
     """Run every rule on one record document."""
     out = []
-    for rule in RULES:
+    for rule in RULES + WARNING_RULES:
+        severity: Severity = "warning" if rule in WARNING_RULES else "error"
         for path, message in rule(kind, doc.data, ctx):
             line, col = doc.position(path)
-            out.append(Problem(doc.file, line, col, field_name(path), message, f"rule.{rule.__name__[:-5]}"))
+            out.append(Problem(doc.file, line, col, field_name(path), message, f"rule.{rule.__name__[:-5]}", severity))
     return out

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
+from mulu.core.config import parse_config
 from mulu.core.kinds import KIND_BY_NAME
-from mulu.core.loading import Document, LoadedTree
+from mulu.core.loading import Document, LoadedTree, field_name, get_path, yaml11_boolean_message
 from mulu.core.problems import Problem
 from mulu.core.reference import Reference, build_reference
 from mulu.core.rules import Context, rule_problems
@@ -26,9 +29,24 @@ def _id_problem(doc: Document) -> list[Problem]:
                     "请把编号改成与文件名相同，或把文件改名为“编号.yml”。", "rule.id")]
 
 
+def yaml11_boolean_problems(doc: Document, found: list[Problem]) -> list[Problem]:
+    """A schema type error on a value written ``yes``/``no``/``on``/``off`` says what was
+    written and what to write instead, not "should be text, is true"."""
+    if not doc.yaml11_booleans:
+        return found
+    spelled = {field_name(path): (text, get_path(doc.data, path)) for path, text in doc.yaml11_booleans.items()}
+    out = []
+    for problem in found:
+        text, value = spelled.get(problem.field, ("", None))
+        if text and problem.rule in ("schema.type", "schema.enum") and isinstance(value, bool):
+            problem = replace(problem, message=yaml11_boolean_message(text, value), rule="yaml.strict_scalar")
+        out.append(problem)
+    return out
+
+
 def record_problems(kind: str, doc: Document, schema: Schema, ctx: Context) -> list[Problem]:
     """Every problem of one record: its schema, its id, and the domain rules."""
-    found = schema_problems(schema, doc)
+    found = yaml11_boolean_problems(doc, schema_problems(schema, doc))
     # A value the schema already rejects (e.g. an empty notice id) needs no second message from a rule.
     flagged = {p.field for p in found}
     return found + _id_problem(doc) + [p for p in rule_problems(kind, doc, ctx) if p.field not in flagged]
@@ -49,16 +67,18 @@ def duplicate_id_problems(tree: LoadedTree) -> list[Problem]:
     return problems
 
 
-def make_context(tree: LoadedTree, reference: Reference) -> Context:
-    """What rules may consult: code lists, which ids exist (from file names), notice dates."""
+def make_context(tree: LoadedTree, reference: Reference, as_of: date | None = None) -> Context:
+    """What rules may consult: code lists, which ids exist (from file names), notice dates,
+    spec statuses (for ``replaced_by``) and, for time warnings, the as-of date."""
     ids = {kind: {record_id(p) for p in paths} for kind, paths in tree.files.items()}
     notice_dates = {record_id(d.file): d.data["date"] for d in tree.records.get("notices", [])
                     if isinstance(d.data.get("date"), str)}
     editions = {record_id(d.file): d.data["edition"] for d in tree.records.get("notices", [])
                 if isinstance(d.data.get("edition"), dict)}
-    jurisdictions = tree.config.data.get("jurisdictions") if tree.config is not None else None
-    return Context(reference, ids, notice_dates, editions,
-                   tuple(j for j in jurisdictions or [] if isinstance(j, str)) if isinstance(jurisdictions, list) else ())
+    config = parse_config(tree.config.data if tree.config is not None else None)
+    spec_status = {record_id(d.file): str(d.data.get("status", "")) for d in tree.records.get("specs", [])}
+    return Context(reference, ids, notice_dates, editions=editions, jurisdictions=config.jurisdictions,
+                   spec_status=spec_status, as_of=as_of, expiring_days=config.expiring_days)
 
 
 def _config_problems(tree: LoadedTree, schemas: dict[str, Schema], reference: Reference) -> list[Problem]:
@@ -73,16 +93,19 @@ def _config_problems(tree: LoadedTree, schemas: dict[str, Schema], reference: Re
     return problems
 
 
-def validate_frame(tree: LoadedTree, schemas: dict[str, Schema]) -> tuple[Reference, Context, list[Problem]]:
+def validate_frame(tree: LoadedTree, schemas: dict[str, Schema],
+                   as_of: date | None = None) -> tuple[Reference, Context, list[Problem]]:
     """Check everything except the records' own contents: files, config, code lists."""
     reference, problems = build_reference(tree.reference)
     problems = tree.problems + problems + _config_problems(tree, schemas, reference) + duplicate_id_problems(tree)
-    return reference, make_context(tree, reference), problems
+    return reference, make_context(tree, reference, as_of), problems
 
 
-def validate_tree(tree: LoadedTree, schemas: dict[str, Schema]) -> tuple[Reference, list[Problem]]:
-    """Every problem in a loaded tree: load errors, schema errors and domain rules."""
-    reference, ctx, problems = validate_frame(tree, schemas)
+def validate_tree(tree: LoadedTree, schemas: dict[str, Schema],
+                  as_of: date | None = None) -> tuple[Reference, list[Problem]]:
+    """Every problem in a loaded tree: load errors, schema errors and domain rules (with time
+    warnings for ``as_of`` when it is given)."""
+    reference, ctx, problems = validate_frame(tree, schemas, as_of)
     for kind, docs in tree.records.items():
         schema = schemas[KIND_BY_NAME[kind].schema]
         for doc in docs:

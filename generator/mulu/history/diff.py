@@ -75,6 +75,14 @@ class RecordChange:
         """An editorial correction (更正): no notice stands behind it."""
         return not self.notice
 
+    @property
+    def needs_review(self) -> bool:
+        """A change of status with no notice behind it is not an editorial correction: a
+        suspension lifted (or imposed) without a notice is what a reviewer must look at."""
+        return (not self.notice and self.kind != "notices"
+                and (self.action in ("suspended", "withdrawn", "reinstated")
+                     or any(f.path[:1] in (("status",), ("status_change",)) for f in self.fields)))
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "id": self.id, "name": self.name, "action": self.action}
         for key in ("old_id", "reason", "date", "notice", "commit", "file"):

@@ -16,6 +16,10 @@ from pathlib import Path
 
 from mulu.errors import GitError
 
+REGULAR_MODES = ("100644", "100755")
+SYMLINK_MODE = "120000"
+GITLINK_MODE = "160000"
+
 
 @dataclass(frozen=True)
 class Commit:
@@ -31,11 +35,35 @@ class Commit:
 class RawChange:
     """One entry of ``git diff-tree --raw``: status letter, paths (top-level relative) and blob ids."""
 
-    status: str          # A, D, M, R (T and C are folded into M and A)
+    status: str          # A, D, M, R (C is read as A; a type change T as D plus A)
     old_path: str
     new_path: str
     old_blob: str
     new_blob: str
+    old_mode: str = ""   # "100644", "100755", "120000" (symlink), "160000" (gitlink); "" when absent
+    new_mode: str = ""
+
+    @property
+    def regular(self) -> bool:
+        """Whether every side that exists is a regular file (not a symlink or a submodule)."""
+        return all(mode in REGULAR_MODES for mode in (self.old_mode, self.new_mode) if mode)
+
+
+@dataclass(frozen=True)
+class BranchCommit:
+    """One commit of a branch being checked, with all its parents."""
+
+    sha: str
+    parents: tuple[str, ...]
+    subject: str
+
+    @property
+    def short(self) -> str:
+        return self.sha[:10]
+
+    def describe(self) -> str:
+        """``提交 1a2b3c4d5e（主题）`` as users see it in a check's message."""
+        return f"提交 {self.short}（{self.subject}）"
 
 
 def _run(top: Path, args: list[str], stdin: bytes | None = None) -> bytes:
@@ -128,21 +156,91 @@ class Repo:
             if not token.startswith(":"):
                 current = result.setdefault(token, [])
                 continue
-            change, used = _raw_entry(token, tokens, i)
+            changes, used = _raw_entry(token, tokens, i)
             i += used
-            if current is not None and change is not None:
-                current.append(self._local(change))
+            if current is not None:
+                # A symlink or submodule is not a record: its side of a change is absent.
+                current.extend(self._local(c) for c in changes if c.regular)
         return result
 
     def _local(self, change: RawChange) -> RawChange:
         """Paths relative to the project root instead of the repository's top level."""
         cut = len(self.prefix)
         return RawChange(change.status, change.old_path[cut:] if change.old_path else "",
-                         change.new_path[cut:] if change.new_path else "", change.old_blob, change.new_blob)
+                         change.new_path[cut:] if change.new_path else "", change.old_blob, change.new_blob,
+                         change.old_mode, change.new_mode)
 
     def diff_revisions(self, base: str, head: str) -> list[RawChange]:
         """Raw changes of ``registry/`` between two commits (renames detected)."""
         return self.diff_commits([(head, base)]).get(head, [])
+
+    def merge_base(self, a: str, b: str) -> str:
+        """The best common ancestor of two commits."""
+        try:
+            return self.git("merge-base", a, b).decode().strip()
+        except GitError as err:
+            raise GitError(f"版本 {a[:10]} 和 {b[:10]} 没有共同的祖先：请确认合并请求的目标分支是否正确。") from err
+
+    def branch_commits(self, base: str, head: str) -> list[BranchCommit]:
+        """Every commit reachable from ``head`` but not from ``base``, oldest first: the
+        first-parent chain and the commits of branches merged into it alike."""
+        out = self.git("log", "--topo-order", "--reverse", "-z", "--format=%H%x1f%P%x1f%s", f"{base}..{head}", "--")
+        commits = []
+        for entry in out.decode("utf-8", "replace").split("\0"):
+            if entry.strip():
+                sha, parents, subject = (entry.strip("\n").split("\x1f") + ["", ""])[:3]
+                commits.append(BranchCommit(sha, tuple(parents.split()), subject))
+        return commits
+
+    def project_path(self, top_path: str) -> str:
+        """A path relative to the top level as a path relative to the project root; paths
+        outside the project keep a ``../`` form (so that nothing outside is mistaken for a record)."""
+        return top_path[len(self.prefix):] if top_path.startswith(self.prefix) else "../" + top_path
+
+    def _projected(self, changes: list[RawChange]) -> list[RawChange]:
+        return [RawChange(c.status, self.project_path(c.old_path) if c.old_path else "",
+                          self.project_path(c.new_path) if c.new_path else "", c.old_blob, c.new_blob,
+                          c.old_mode, c.new_mode) for c in changes]
+
+    def changes(self, old: str, new: str | None) -> list[RawChange]:
+        """Every file changed between two commits, or from ``old`` to the working tree
+        (``new`` None, untracked files included), over the whole repository. Renames are a
+        deletion plus an addition; type changes too (see :func:`_raw_entry`)."""
+        if new is not None:
+            out = self.git("diff-tree", "-r", "--no-renames", "--raw", "-z", "--no-abbrev", old, new)
+            return self._projected(_parse_raw(out))
+        out = self.git("diff", "--raw", "-z", "--no-renames", "--no-abbrev", old, "--", ":/")
+        changes = _parse_raw(out)
+        untracked = self.git("ls-files", "-z", "--others", "--exclude-standard", "--full-name", ":/")
+        for path in filter(None, untracked.decode("utf-8", "surrogateescape").split("\0")):
+            link = (self.top / path.rstrip("/")).is_symlink()
+            mode = SYMLINK_MODE if link else GITLINK_MODE if path.endswith("/") else "100644"
+            changes.append(RawChange("A", "", path.rstrip("/"), "", "", "", mode))
+        return self._projected(changes)
+
+    def merge_changes(self, commit: BranchCommit) -> list[RawChange]:
+        """What a merge commit itself changes: the paths whose merged content differs from
+        every parent (conflict resolutions and edits hidden in a merge), each against the first parent."""
+        per_parent = [{c.new_path or c.old_path for c in self.changes(p, commit.sha)} for p in commit.parents]
+        own = set.intersection(*per_parent) if per_parent else set()
+        return [c for c in self.changes(commit.parents[0], commit.sha) if (c.new_path or c.old_path) in own]
+
+    def read_path(self, rev: str | None, path: str) -> bytes | None:
+        """The bytes of project path ``path`` at ``rev`` (None: the working tree), or None when it
+        is absent there or is not a regular file (a symlink is never followed)."""
+        if rev is None:
+            target = self.top / self.prefix / path
+            if target.is_symlink() or not target.is_file():
+                return None
+            return target.read_bytes()
+        try:
+            entry = self.git("ls-tree", "-z", "--full-tree", rev, "--", f"{self.prefix}{path}").decode()
+        except GitError:
+            return None
+        parts = entry.split("\t", 1)[0].split()
+        if len(parts) != 3 or parts[0] not in REGULAR_MODES:
+            return None
+        return self.read_blobs({parts[2]}).get(parts[2])
 
     def tree_blobs(self, rev: str) -> dict[str, str]:
         """``{path relative to the project root: blob id}`` of every file under ``registry/`` at ``rev``."""
@@ -153,7 +251,7 @@ class Repo:
                 continue
             meta, _, path = entry.decode("utf-8", "surrogateescape").partition("\t")
             parts = meta.split()
-            if len(parts) == 3 and parts[1] == "blob":
+            if len(parts) == 3 and parts[1] == "blob" and parts[0] in REGULAR_MODES:
                 blobs[path[len(self.prefix):]] = parts[2]
         return blobs
 
@@ -214,21 +312,42 @@ def commit_all(repo: Repo, message: str) -> str:
     return repo.resolve("HEAD")
 
 
-def _raw_entry(meta: str, tokens: list[bytes], i: int) -> tuple[RawChange | None, int]:
-    """Parse ``:oldmode newmode oldblob newblob STATUS`` and its one or two path tokens."""
+def _raw_entry(meta: str, tokens: list[bytes], i: int) -> tuple[list[RawChange], int]:
+    """Parse ``:oldmode newmode oldblob newblob STATUS`` and its one or two path tokens.
+
+    A type change (``T``: a file replaced by a symlink or a submodule, or back) is a deletion
+    plus an addition, never a modification: the record that was there is gone."""
     parts = meta[1:].split()
     status = parts[4][0] if len(parts) >= 5 else "M"
     npaths = 2 if status in ("R", "C") else 1
     paths = [tokens[i + k].decode("utf-8", "surrogateescape") for k in range(npaths) if i + k < len(tokens)]
     if len(paths) < npaths or len(parts) < 5:
-        return None, npaths
-    old_blob, new_blob = parts[2], parts[3]
+        return [], npaths
+    old_mode, new_mode, old_blob, new_blob = parts[:4]
     if status == "C":          # a copy is, for the registry, a new file
-        return RawChange("A", "", paths[1], "", new_blob), 2
+        return [RawChange("A", "", paths[1], "", new_blob, "", new_mode)], 2
     if status == "R":
-        return RawChange("R", paths[0], paths[1], old_blob, new_blob), 2
+        return [RawChange("R", paths[0], paths[1], old_blob, new_blob, old_mode, new_mode)], 2
     if status == "A":
-        return RawChange("A", "", paths[0], "", new_blob), 1
+        return [RawChange("A", "", paths[0], "", new_blob, "", new_mode)], 1
     if status == "D":
-        return RawChange("D", paths[0], "", old_blob, ""), 1
-    return RawChange("M", paths[0], paths[0], old_blob, new_blob), 1
+        return [RawChange("D", paths[0], "", old_blob, "", old_mode, "")], 1
+    if status == "T" or (old_mode in REGULAR_MODES) != (new_mode in REGULAR_MODES):
+        return [RawChange("D", paths[0], "", old_blob, "", old_mode, ""),
+                RawChange("A", "", paths[0], "", new_blob, "", new_mode)], 1
+    return [RawChange("M", paths[0], paths[0], old_blob, new_blob, old_mode, new_mode)], 1
+
+
+def _parse_raw(out: bytes) -> list[RawChange]:
+    """Every entry of one ``--raw -z`` diff (no commit headers)."""
+    tokens = out.split(b"\0")
+    changes: list[RawChange] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].decode("utf-8", "surrogateescape").strip("\n")
+        i += 1
+        if token.startswith(":"):
+            found, used = _raw_entry(token, tokens, i)
+            changes.extend(found)
+            i += used
+    return changes

@@ -29,7 +29,7 @@ from mulu.history.diff import (
 )
 from mulu.history.git import Commit, RawChange, Repo
 
-CACHE_VERSION = 2   # bump whenever what a step contains or means changes: old entries are recomputed
+CACHE_VERSION = 3   # bump whenever what a step contains or means changes: old entries are recomputed
 CACHE_DIR = Path(".mulu-cache") / "history"
 # Commits diffed per git round trip: bounds memory when a first build meets a long history.
 BATCH = 200

@@ -121,6 +121,8 @@ def _common_tail() -> tuple[Column, ...]:
         _c("状态变更日期", "status_change", "date", type=DATE),
         _c("状态变更公告", "status_change", "notice"),
         _c("状态变更原因", "status_change", "reason", aliases=("移出原因", "暂停原因")),
+        _c("暂停至", "status_change", "until", type=DATE, aliases=("暂停期限", "暂停截止日期")),
+        _c("不得重新列入至", "status_change", "barred_until", type=DATE, aliases=("禁入期限",)),
         _c("列入日期", "listed", "date", type=DATE, aliases=("公布日期", "列入时间")),
         _c("列入公告", "listed", "notice", aliases=("列入公告编号",)),
         _c("维护账号", "maintainers", type=LIST),
@@ -164,6 +166,7 @@ PROGRAMMES = Table("programmes", (
     _c("紧缺上浮比例（%）", "shortage_uplift_percent", type=INTEGER, aliases=("上浮比例", "上浮比例（%）")),
     _c("标记", "marks", type=MARKS, aliases=("L/S标记", "S/L标记", "数字职业/绿色职业")),
     _c("执行日期", "effective", type=DATE, aliases=("执行时间", "实施日期", "生效日期")),
+    _c("有效期止", "valid_to", type=DATE, aliases=("执行截止日期",)),
     _c("所属版本", "edition", aliases=("目录版本",)),
     _c("跨版本说明", "edition_note"),
     *_common_tail(),
@@ -213,6 +216,8 @@ BASES = Table("bases", (
     _c("实训职业编码", "occupations", type=OCCUPATIONS, aliases=("职业编码",)),
     _c("实训职业", "occupations", type=OCCUPATION_NAMES, source=("occupations",), aliases=("实训职业名称",)),
     _c("批准年份", "approval_year", type=YEAR, aliases=("批准时间", "认定年份", "批次")),
+    _c("有效期起", "valid_from", type=DATE),
+    _c("有效期止", "valid_to", type=DATE, aliases=("验收期止",)),
     _c("资助资金（元）", "funding", type=MONEY, aliases=("资助资金", "补助资金", "资助金额")),
     _c("地址", "address", aliases=("基地地址",)),
     *_common_tail(),
@@ -255,6 +260,8 @@ SPECS = Table("specs", (
     _c("场地设备", "assessment", "venue", aliases=("场地设备要求",)),
     _c("版本", "version"),
     _c("施行日期", "effective", type=DATE, aliases=("执行日期", "实施日期")),
+    _c("有效期止", "valid_to", type=DATE),
+    _c("替代规范编号", "replaced_by", aliases=("替代规范",)),
     *_common_tail(),
 ), items="competencies")
 
@@ -280,7 +287,13 @@ NOTICES = Table("notices", (
 
 TABLES: dict[str, Table] = {t.kind: t for t in (PROGRAMMES, INSTITUTIONS, ASSESSORS, BASES, STUDIOS, SPECS, NOTICES)}
 
-# Headers that carry nothing to import (row numbers) and are skipped without a warning.
+# Columns the site's downloads add for readers (mulu.site.downloads): the 文号 next to each
+# notice id, and the record digest. Import skips them.
+NOTICE_NUMBER_HEADERS = {"列入公告": "列入公告文号", "状态变更公告": "状态变更公告文号"}
+DIGEST_HEADER = "记录摘要（SHA-256）"
+
+# Headers that carry nothing to import (row numbers, the downloads' reader columns) and are
+# skipped without a warning (compared after normal_key; the reader columns are added below it).
 IGNORED_HEADERS = frozenset({"序号", "编号序号", "排序", "行号", "no", "no."})
 
 _WIDTH = str.maketrans({"（": "(", "）": ")", "：": ":", "，": ",", "／": "/", "　": " ", "【": "[", "】": "]",
@@ -293,6 +306,9 @@ def normal_key(text: str) -> str:
     (brackets, colons, letters, digits), spaces and line breaks removed, lower case."""
     text = unicodedata.normalize("NFKC", str(text)).translate(_WIDTH)
     return _SPACE.sub("", text).lower()
+
+
+IGNORED_HEADERS |= {normal_key(h) for h in (*NOTICE_NUMBER_HEADERS.values(), DIGEST_HEADER)}
 
 
 def header_index(table: Table) -> dict[str, Column]:

@@ -7,6 +7,7 @@ rebuild of the site changes only what changed in the data.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -32,6 +33,9 @@ DOWNLOADS = "downloads"
 # removes again, so the values still round-trip.
 _FORMULA = re.compile(r"^'*[=+\-@\t\r]")
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Headers of date columns in any table: their cells are written as dates in XLSX.
+DATE_HEADERS = frozenset(c.header for t in C.TABLES.values() for c in t.columns if c.type == C.DATE)
 
 
 def read_registry(root: Path) -> tuple[Registry, int]:
@@ -127,10 +131,16 @@ def _width(values: Iterable[Any]) -> float:
     return min(max(widest + 2, 6), 60)
 
 
-def _xlsx_value(ws: Any, value: Any) -> Any:
-    """A value for a streamed row: plain, except text openpyxl would take for a formula."""
+def _xlsx_value(ws: Any, value: Any, date: bool = False) -> Any:
+    """A value for a streamed row: plain, except text openpyxl would take for a formula,
+    and dates in date columns, written as real date cells (shown YYYY-MM-DD)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
+    if date and isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, str) and value.startswith("="):
         from openpyxl.cell import WriteOnlyCell
 
@@ -161,8 +171,9 @@ def frame_xlsx(frame: pd.DataFrame, title: str, generated_at: str = "2000-01-01T
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)
+    dates = [name in DATE_HEADERS for name in frame.columns]
     for row in frame.itertuples(index=False):
-        ws.append([_xlsx_value(ws, v) for v in row])
+        ws.append([_xlsx_value(ws, v, d) for v, d in zip(row, dates)])
     buf = io.BytesIO()
     wb.save(buf)
     return _deterministic_zip(buf.getvalue(), generated_at)
@@ -252,7 +263,8 @@ def table_schema(registry: Registry, kind: str) -> dict[str, Any]:
         constraints: dict[str, Any] = {}
         if col.type in (C.ENUM, C.LEVEL) and node.get("enum"):
             constraints["enum"] = list(node["enum"])
-        if "pattern" in node and col.type not in _LIST_TYPES:
+        # Table Schema allows a pattern on strings only (a date is checked as a date).
+        if "pattern" in node and field["type"] == "string" and col.type not in _LIST_TYPES:
             constraints["pattern"] = node["pattern"]
         if col.path == ("id",):
             constraints["required"] = True

@@ -8,15 +8,18 @@ in the browser, renders one page of rows at a time, and keeps the state in the U
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from mulu.core.kinds import STATUSES, occupation_uses
+from mulu.core.kinds import occupation_uses
 from mulu.core.loading import get_path
 from mulu.core.registry import Record, Registry
+from mulu.core.status import CODES, CSS, CURRENT, LABELS
 from mulu.site.context import data_version
 from mulu.site.editions import in_force_html
+from mulu.site.effective import CURRENT_FILTER, ordered_labels, statuses
 from mulu.site.html import esc, link
 from mulu.site.model import DataFile, Page, SiteContext, relative
 from mulu.site.records import catalogue_title
@@ -93,16 +96,23 @@ def rows_data(kind: str, registry: Registry, ctx: SiteContext) -> dict[str, Any]
     ``[id, name, status, region, [occupation codes], [levels], *columns]``."""
     columns = COLUMNS.get(kind, ())
     rows, regions = [], {}
+    found = statuses(registry, ctx)
     for record in registry.records.get(kind, {}).values():
         codes = sorted({code for _, code, _ in occupation_uses(kind, record.data)})
-        rows.append([record.id, record.name, record.status, record.region, codes, _levels(record),
+        effective = found.get((kind, record.id))
+        rows.append([record.id, record.name, effective.label if effective else record.status, record.region, codes,
+                     _levels(record),
                      *[c.get(record, registry) for c in columns]])
         code = record.region
         while code and code not in regions:
             parent = registry.reference.region_parent(code)
             regions[code] = [region_text(registry, code), parent or ""]
             code = parent or ""
-    return {"kind": kind, "generated_at": ctx.generated_at,
+    # The status column is the effective status on ``as_of``; ``current`` are the labels the
+    # filter 有效 keeps, ``status_classes`` the badge style of each label.
+    return {"kind": kind, "generated_at": ctx.generated_at, "as_of": ctx.as_of,
+            "current": [LABELS[c] for c in CODES if c in CURRENT],
+            "status_classes": {LABELS[c]: CSS[c] for c in CODES},
             "columns": [{"label": c.label, "numeric": c.numeric} for c in columns],
             "regions": dict(sorted(regions.items())), "rows": rows}
 
@@ -132,7 +142,9 @@ def filters_html(kind: str, registry: Registry, data: dict[str, Any]) -> str:
         parts.append(_select("occ", "职业", [(c, f"{names[c].name}（{c}）" if c in names else c) for c in occupations]))
     if levels:
         parts.append(_select("level", "等级", [(lv, lv) for lv in levels]))
-    parts.append(_select("status", "状态", [(s, s) for s in STATUSES]))
+    labels = ordered_labels({row[2] for row in data["rows"]})
+    parts.append(_select("status", f"状态（按 {data.get('as_of', '')} 核算）",
+                         [(CURRENT_FILTER, "有效（在册，含即将到期）")] + [(s, s) for s in labels]))
     parts.append(_sort_select(data))
     parts.append('<div class="mulu-filter mulu-filter--reset"><button type="reset" class="md-button">清除筛选</button></div>')
     return f'<form class="mulu-filters" role="search" aria-label="筛选" onsubmit="return false">{"".join(parts)}</form>'
@@ -169,15 +181,16 @@ def catalogue_page(kind: str, registry: Registry, ctx: SiteContext, order: int) 
     """The catalogue page of ``kind`` and its rows file."""
     here = f"{kind}/"
     data = rows_data(kind, registry, ctx)
-    records = registry.records.get(kind, {}).values()
-    counts = {s: sum(1 for r in records if r.status == s) for s in STATUSES}
+    tally = Counter(row[2] for row in data["rows"])
+    counts = {s: tally[s] for s in ordered_labels(tally) if tally[s]}
     description = registry.config.catalogue(kind).description
     title = catalogue_title(registry, kind)
     summary = "，".join(f"{s} {n}" for s, n in counts.items() if n)
     downloads = "".join(f"<li>{link(relative(here, f'downloads/{kind}.{ext}'), label, download='')}</li>"
                         for ext, label in DOWNLOADS)
     html = (f'<p>{esc(description)}</p>' if description else "") + \
-        (f'<p>共 {len(data["rows"])} 条记录（{summary}）。数据更新于 {esc(ctx.generated_at[:10])}。</p>'
+        (f'<p>共 {len(data["rows"])} 条记录（{esc(summary)}；状态按 {esc(ctx.as_of)} 核算）。'
+         f'数据更新于 {esc(ctx.generated_at[:10])}。</p>'
          f'<div class="mulu-downloads"><span>下载全部：</span><ul>{downloads}'
          f'<li>{link(relative(here, f"api/v1/{kind}.json"), "API")}</li></ul></div>'
          f'{in_force_html(kind, registry, ctx, here)}'

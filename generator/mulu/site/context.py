@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from mulu.core.registry import Registry
+from mulu.core.status import resolve_as_of
+from mulu.errors import GitError
+from mulu.history.git import Repo
 from mulu.history.log import load_history
 from mulu.site.model import SiteContext
 
@@ -18,12 +20,12 @@ CHINA = timezone(timedelta(hours=8), "CST")
 FALLBACK_EPOCH = 946656000  # 2000-01-01T00:00:00+08:00
 
 
-def _git(root: Path, *args: str) -> str:
+def _last_commit(root: Path) -> str:
+    """``"<epoch> <sha>"`` of the last commit, or "" outside git (a build never needs git)."""
     try:
-        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
+        return Repo.open(root).git("log", "-1", "--format=%ct %H").decode().strip()
+    except GitError:
         return ""
-    return proc.stdout.strip() if proc.returncode == 0 else ""
 
 
 def _latest_date(registry: Registry) -> int | None:
@@ -46,7 +48,7 @@ def source_epoch(root: Path, registry: Registry, environ: Mapping[str, str] | No
     last git commit, then the latest date found in the registry itself."""
     environ = os.environ if environ is None else environ
     revision = ""
-    head = _git(root, "log", "-1", "--format=%ct %H")
+    head = _last_commit(root)
     epoch: int | None = None
     if head:
         stamp, revision = head.split()
@@ -58,13 +60,16 @@ def source_epoch(root: Path, registry: Registry, environ: Mapping[str, str] | No
     return epoch, revision
 
 
-def build_context(registry: Registry, root: Path, environ: Mapping[str, str] | None = None) -> SiteContext:
-    """The :class:`SiteContext` for building ``registry`` (read from ``root``)."""
+def build_context(registry: Registry, root: Path, environ: Mapping[str, str] | None = None,
+                  as_of: date | None = None) -> SiteContext:
+    """The :class:`SiteContext` for building ``registry`` (read from ``root``); effective
+    statuses are computed for ``as_of`` (default: ``MULU_AS_OF``, else today in China)."""
     epoch, revision = source_epoch(root, registry, environ)
+    as_of = as_of or resolve_as_of(None, environ)
     repo = registry.config.repository
     generated = datetime.fromtimestamp(epoch, CHINA).isoformat()
     return SiteContext(generated_at=generated, revision=revision, repo_url=repo.url,
-                       repo_edit=repo.edit or "edit/main",
+                       repo_edit=repo.edit or "edit/main", as_of=as_of.isoformat(),
                        # History is read from git here, never during validation (cached per commit).
                        extras={"epoch": epoch, "history": load_history(root)})
 

@@ -1,11 +1,12 @@
-"""Counting records by catalogue, region (descendants included) and status."""
+"""Counting records by catalogue, region (descendants included) and status (recorded or effective)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mulu.core.registry import Registry
+from mulu.core.registry import Record, Registry
 
 
 @dataclass(frozen=True)
@@ -21,13 +22,15 @@ class Counts:
         return self.by.get((region, kind), Counter())
 
 
-def count_records(registry: Registry) -> Counts:
-    """Walk every record once, adding it to its region and all the region's ancestors."""
+def count_records(registry: Registry, status: Callable[[Record], str] | None = None) -> Counts:
+    """Walk every record once, adding it to its region and all the region's ancestors;
+    ``status`` names what is counted (default: the recorded status)."""
     by: dict[tuple[str, str], Counter[str]] = {}
     kinds: dict[str, Counter[str]] = {}
     chains: dict[str, list[str]] = {}
     for record in registry.all_records():
-        kinds.setdefault(record.kind, Counter())[record.status] += 1
+        word = status(record) if status else record.status
+        kinds.setdefault(record.kind, Counter())[word] += 1
         chain = chains.get(record.region)
         if chain is None:
             chain, code = [], record.region
@@ -36,5 +39,5 @@ def count_records(registry: Registry) -> Counts:
                 code = registry.reference.region_parent(code) or ""
             chains[record.region] = chain
         for code in chain:
-            by.setdefault((code, record.kind), Counter())[record.status] += 1
+            by.setdefault((code, record.kind), Counter())[word] += 1
     return Counts(by, kinds)

@@ -6,7 +6,8 @@ from collections import Counter
 from collections.abc import Iterator
 
 from mulu.core.registry import Record, Registry
-from mulu.site.counts import Counts, count_records
+from mulu.site.counts import Counts
+from mulu.site.effective import CURRENT_FILTER, current_count, effective_counts, ordered_labels
 from mulu.site.html import esc, link, table
 from mulu.site.model import Page, SiteContext, record_path, relative
 from mulu.site.records import catalogue_title, notice_label
@@ -31,30 +32,34 @@ def newest_notices(registry: Registry) -> list[Record]:
     return sorted(notices, key=lambda r: str(r.data.get("date", "")), reverse=True)
 
 
-def catalogue_table(registry: Registry, counts: Counts, here: str) -> str:
-    """Counts per catalogue and status."""
+def catalogue_table(registry: Registry, counts: Counts, here: str, as_of: str = "") -> str:
+    """Counts per catalogue and (effective) status."""
+    kinds = registry.config.catalogue_kinds()
+    labels = ordered_labels(s for k in kinds for s in counts.kinds.get(k, {}))
     rows = []
-    for kind in registry.config.catalogue_kinds():
+    for kind in kinds:
         c = counts.kinds.get(kind) or Counter()
         rows.append([link(relative(here, f"{kind}/"), catalogue_title(registry, kind)),
-                     *[str(c.get(s, 0)) for s in ("在册", "暂停", "已移出")], str(sum(c.values()))])
-    return table(["目录", "在册", "暂停", "已移出", "合计"], rows, caption="各类目录的记录数")
+                     *[str(c.get(s, 0)) for s in labels], str(sum(c.values()))])
+    when = f"（状态按 {as_of} 核算）" if as_of else ""
+    return table(["目录", *labels, "合计"], rows, caption=f"各类目录的记录数{when}")
 
 
 def jurisdiction_table(registry: Registry, counts: Counts, here: str) -> str:
-    """Records listed (在册) per jurisdiction and catalogue."""
+    """Records in force (在册, 即将到期 included) per jurisdiction and catalogue."""
     kinds = registry.config.catalogue_kinds()
     rows = []
     for code in registry.config.jurisdictions:
         cells = [link(relative(here, f"jurisdictions/{code}/"), registry.reference.region_name(str(code)))]
         total = 0
         for kind in kinds:
-            n = counts.get(str(code), kind).get("在册", 0)
+            n = current_count(counts.get(str(code), kind))
             total += n
-            cells.append(link(relative(here, f"{kind}/") + f"?region={code}&status=在册", str(n)) if n else "0")
+            cells.append(link(relative(here, f"{kind}/") + f"?region={code}&status={CURRENT_FILTER}", str(n))
+                         if n else "0")
         rows.append(cells + [str(total)])
     return table(["辖区", *[catalogue_title(registry, k) for k in kinds], "合计"], rows,
-                 caption="各辖区在册记录数（含下级地区）")
+                 caption="各辖区有效记录数（在册且未过期，含即将到期；含下级地区）")
 
 
 def notice_list(notices: list[Record], here: str) -> str:
@@ -66,14 +71,15 @@ def notice_list(notices: list[Record], here: str) -> str:
 
 def home_page(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
     """The home page."""
-    counts = count_records(registry)
+    counts = effective_counts(registry, ctx)
     title = registry.config.title
     description = registry.config.description
     html = (f'<h1>{esc(title)}</h1>' + (f'<p class="mulu-lead">{esc(description)}</p>' if description else "")
             + search_box("mulu-q-home", "mulu-search--hero")
             + f'<p>想确认一家机构是否在册？请用{link("check/", "机构查询")}输入统一社会信用代码或名称。</p>'
-            + '<h2 id="catalogues">各类目录</h2>' + catalogue_table(registry, counts, "")
+            + '<h2 id="catalogues">各类目录</h2>' + catalogue_table(registry, counts, "", ctx.as_of)
             + '<h2 id="jurisdictions">各辖区</h2>' + jurisdiction_table(registry, counts, "")
             + '<h2 id="latest">最新调整公告</h2>' + notice_list(newest_notices(registry)[:LATEST], "")
-            + f'<p>{link("notices/", "全部调整公告")} · 数据更新于 {esc(ctx.generated_at[:10])}</p>')
+            + f'<p>{link("notices/", "全部调整公告")} · 数据更新于 {esc(ctx.generated_at[:10])}'
+              f' · 状态核算日期 {esc(ctx.as_of)}</p>')
     yield Page(path="", title="首页", html=html, nav="", nav_order=0, description=description)

@@ -47,6 +47,7 @@ class SiteContext:
     revision: str = ""                     # commit id, "" outside git
     repo_url: str = ""                     # e.g. https://gitee.com/org/repo
     repo_edit: str = "edit/main"
+    as_of: str = ""                        # YYYY-MM-DD effective statuses are computed for
     extras: dict[str, Any] = field(default_factory=dict)  # e.g. {"history": History}
 
     def edit_url(self, record: Record) -> str:

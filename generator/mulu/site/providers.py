@@ -1,6 +1,8 @@
 """The list of everything that contributes to the site.
 
 ``PROVIDERS``: functions ``(registry, ctx) -> Iterable[Page | DataFile]``, run in order.
+``FINISHERS``: functions ``(registry, ctx, files) -> Iterable[DataFile]`` run after every
+provider, given the data files made (the manifest, which hashes them all).
 ``RECORD_SECTIONS``: functions ``(record, registry, ctx) -> str`` returning HTML (escaped by
 the function) shown on every record page after its fields and related records.
 Add yours to the tuples below; nothing else needs to change.
@@ -19,12 +21,15 @@ from mulu.site.downloads import download_files
 from mulu.site.editions import edition_pages, notice_edition_section
 from mulu.site.home import home_page
 from mulu.site.jurisdictions import jurisdiction_pages
+from mulu.site.manifest import manifest_files
 from mulu.site.model import Page, ProviderFn, SiteContext
 from mulu.site.notices import notices_index
+from mulu.site.publications import publication_files, verification_box
 from mulu.site.records import RecordSection, record_pages
+from mulu.site.render import FinisherFn
 from mulu.site.stats_page import stats_pages
 
-RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_edition_section, notice_changes, record_timeline)
+RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_edition_section, notice_changes, record_timeline, verification_box)
 
 
 def records(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
@@ -44,4 +49,7 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     changelog_provider,
     edition_pages,
     stats_pages,
+    publication_files,
 )
+
+FINISHERS: tuple[FinisherFn, ...] = (manifest_files,)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from mulu.core.kinds import KIND_BY_NAME, KINDS
 from mulu.core.registry import Record, Registry
+from mulu.core.status import EffectiveStatus
+from mulu.site.effective import status_of
 from mulu.site.html import esc, link, record_link
 from mulu.site.model import Page, SiteContext, record_path, relative
 from mulu.site.relations import Related, Relations
@@ -28,6 +31,32 @@ def notice_label(notice: Record) -> str:
     return f"{number} {notice.name}" if number else notice.name
 
 
+def effective_banner(record: Record, registry: Registry, ctx: SiteContext, here: str) -> str:
+    """What the dates mean on the as-of date: expired in the same weight as a suspension,
+    expiring as a notice, an overdue suspension or a ban on re-listing after the recorded
+    status; a withdrawn spec links to the spec that replaced it."""
+    status = status_of(record, registry, ctx)
+    if status is None:
+        return ""
+    noun = KIND_BY_NAME[record.kind].noun
+    parts = []
+    if status.code == "expired":
+        parts.append(f"<p><strong>本{esc(noun)}{'资质' if record.kind in ('institutions', 'assessors') else ''}已过期</strong>"
+                     f"（按 {esc(status.as_of)} 核算）</p>")
+    elif status.code == "expiring":
+        parts.append(f"<p><strong>本{esc(noun)}即将到期</strong>（按 {esc(status.as_of)} 核算）</p>")
+    elif status.code in ("suspension_overdue", "barred"):
+        parts.append(f"<p><strong>{esc(status.answer)}</strong>（按 {esc(status.as_of)} 核算）</p>")
+    if status.field and status.code != "active":
+        parts.append(f"<p>{esc(status.reason)}</p>")
+    replacement = registry.get("specs", str(record.data.get("replaced_by", ""))) if record.kind == "specs" else None
+    if replacement is not None:
+        parts.append(f"<p>已由 {link(relative(here, record_path(replacement)), replacement.name)} 替代。</p>")
+    if not parts:
+        return ""
+    return f'<div class="mulu-banner mulu-banner--{status.css}" role="note">{"".join(parts)}</div>'
+
+
 def banner(record: Record, registry: Registry, here: str) -> str:
     """A clear notice at the top of a suspended or withdrawn record: when, by which notice, why."""
     if record.status not in STATUS_WORDS:
@@ -47,6 +76,14 @@ def banner(record: Record, registry: Registry, here: str) -> str:
         parts.append(f"<p>原因：{esc(change['reason'])}</p>")
     cls = "withdrawn" if record.status == "已移出" else "suspended"
     return f'<div class="mulu-banner mulu-banner--{cls}" role="note">{"".join(parts)}</div>'
+
+
+def derived_view(record: Record, status: EffectiveStatus | None) -> dict[str, Any]:
+    """The record's data as shown: "承担补贴性培训" reads 是 only while the body may act on its
+    listing (在册 or 即将到期); otherwise it says why not (the file keeps what was recorded)."""
+    if status is None or status.current or record.data.get("subsidised") is not True:
+        return record.data
+    return {**record.data, "subsidised": f"否（当前状态为“{status.label}”，不得承担补贴性培训；记录中登记为“是”）"}
 
 
 def related_html(items: list[Related], here: str) -> str:
@@ -101,9 +138,14 @@ def record_page(record: Record, registry: Registry, ctx: SiteContext, renderer: 
     """The page of one record."""
     here = record_path(record)
     kind = KIND_BY_NAME[record.kind]
+    status = status_of(record, registry, ctx)
+    # Search results show the effective status as a badge (Pagefind metadata, one key per element).
+    meta = "".join(f'<span hidden data-pagefind-meta="{key}:{esc(value)}"></span>'
+                   for key, value in (("status", status.label), ("status_class", status.css))) if status else ""
     crumbs = (f'<nav class="mulu-crumbs" aria-label="所在位置" data-pagefind-meta="kind:{esc(kind.noun)}">{link(relative(here, record.kind + "/"), catalogue_title(registry, record.kind))}'
-              f' › {esc(kind.noun)}</nav>')
-    body = [crumbs, banner(record, registry, here), '<h2 id="fields">详细信息</h2>', renderer.fields((), record.data)]
+              f' › {esc(kind.noun)}{meta}</nav>')
+    body = [crumbs, banner(record, registry, here), effective_banner(record, registry, ctx, here),
+            '<h2 id="fields">详细信息</h2>', renderer.fields((), derived_view(record, status))]
     body.append(related_html(relations.of(record), here))
     if record.kind == "notices":
         body.append(notice_sections(record, registry, here))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from mulu.core.registry import Registry
 from mulu.errors import SiteError
 from mulu.site.model import DataFile, Page, ProviderFn, SiteContext
+
+# Runs after every provider and sees their data files (the manifest hashes them all).
+FinisherFn = Callable[[Registry, SiteContext, list[DataFile]], Iterable[DataFile]]
 
 
 @dataclass(frozen=True)
@@ -23,14 +26,16 @@ def _check_path(path: str, what: str, owner: str) -> None:
         raise SiteError(f"{owner} 生成的{what}路径不合法：{path!r}（应为相对站点根目录的路径）。")
 
 
-def render(registry: Registry, ctx: SiteContext, providers: Iterable[ProviderFn]) -> Rendered:
-    """Call every provider once; pages are directory paths, data files file paths."""
+def render(registry: Registry, ctx: SiteContext, providers: Iterable[ProviderFn],
+           finishers: Iterable[FinisherFn] = ()) -> Rendered:
+    """Call every provider once, then every finisher with the data files made so far;
+    pages are directory paths, data files file paths."""
     pages: list[Page] = []
     files: list[DataFile] = []
     seen: dict[str, str] = {}
-    for provider in providers:
-        owner = getattr(provider, "__qualname__", repr(provider))
-        for item in provider(registry, ctx):
+
+    def collect(owner: str, items: Iterable[Page | DataFile]) -> None:
+        for item in items:
             if isinstance(item, Page):
                 key, what = (item.path.rstrip("/") + "/index.html").lstrip("/"), "页面"
                 if item.path and not item.path.endswith("/"):
@@ -45,4 +50,9 @@ def render(registry: Registry, ctx: SiteContext, providers: Iterable[ProviderFn]
             if key in seen:
                 raise SiteError(f"{owner} 和 {seen[key]} 都生成了 {key}：请修改其中一个的路径。")
             seen[key] = owner
+
+    for provider in providers:
+        collect(getattr(provider, "__qualname__", repr(provider)), provider(registry, ctx))
+    for finisher in finishers:
+        collect(getattr(finisher, "__qualname__", repr(finisher)), finisher(registry, ctx, list(files)))
     return Rendered(pages, files)

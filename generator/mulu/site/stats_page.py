@@ -3,11 +3,13 @@ table below it (the table is what screen readers and people copying figures use)
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from mulu.core.kinds import KIND_BY_NAME
 from mulu.core.registry import Registry
 from mulu.site import charts
+from mulu.site.effective import effective_counts, ordered_labels
 from mulu.site.html import esc, link, table
 from mulu.site.model import Page, SiteContext, relative
 from mulu.stats import OTHER, Stats, compute
@@ -96,12 +98,24 @@ def _adjustments(stats: Stats) -> str:
     return _figure(chart, "每次目录调整（调整公告）新增、移出和暂停的记录数，按日期先后排列。", data) + extra
 
 
-def stats_html(stats: Stats) -> str:
-    """The page body (every registry string escaped)."""
+def effective_table(registry: Registry, ctx: SiteContext) -> str:
+    """Records of each catalogue by effective status on ``ctx.as_of``."""
+    counts = effective_counts(registry, ctx)
+    kinds = registry.config.catalogue_kinds()
+    labels = ordered_labels(s for k in kinds for s in counts.kinds.get(k, {}))
+    rows = [[esc(KIND_BY_NAME[k].noun), *[str(counts.kinds.get(k, Counter())[lb]) for lb in labels]] for k in kinds]
+    return (f'<p>按 {esc(ctx.as_of)} 核算的当前状态：有效期已过而仍登记为“在册”的记为“已过期”，'
+            '暂停期已满而尚无公告的记为“暂停期已满待公告”。</p>'
+            + table(["类别", *labels], rows, caption=f"各类目录的当前状态（按 {ctx.as_of} 核算）"))
+
+
+def stats_html(stats: Stats, effective: str = "") -> str:
+    """The page body (every registry string escaped); ``effective`` is the table of
+    effective statuses, shown after the recorded ones."""
     return "".join([
         "<p>以下数字和图表在每次发布时根据目录数据生成。</p>",
         '<h2 id="jurisdictions">各辖区各类记录数</h2>', _jurisdictions(stats),
-        '<h2 id="status">记录状态</h2>', _status(stats),
+        '<h2 id="status">记录状态</h2>', _status(stats), effective,
         '<h2 id="subsidy">各等级补贴标准</h2>', _subsidy(stats),
         '<h2 id="occupations">培训项目最多的职业</h2>', _occupations(stats),
         '<h2 id="adjustments">各次调整的新增与移出</h2>', _adjustments(stats),
@@ -111,5 +125,5 @@ def stats_html(stats: Stats) -> str:
 def stats_pages(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
     """The statistics page, with the history from ``ctx.extras["history"]`` when present."""
     stats = compute(registry, ctx.extras.get("history"))
-    yield Page(path=HERE, title=TITLE, html=stats_html(stats), nav="", nav_order=55,
+    yield Page(path=HERE, title=TITLE, html=stats_html(stats, effective_table(registry, ctx)), nav="", nav_order=55,
                description="目录统计：各辖区记录数、各等级补贴标准、培训项目最多的职业、各次调整的新增与移出。")

@@ -1,5 +1,6 @@
 /* mulu 目录表：载入 _rows.json，在浏览器中筛选、排序、分页；筛选状态保存在网址中，
-   可以分享，刷新后保留。所有记录文字都以 textContent 插入。 */
+   可以分享，刷新后保留。所有记录文字都以 textContent 插入。状态列是按核算日期计算的
+   当前状态；筛选“有效”保留在册和即将到期的记录。 */
 (function () {
   "use strict";
   var box = document.querySelector(".mulu-catalogue");
@@ -87,7 +88,8 @@
   function filtered() {
     var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
     var out = data.rows.filter(function (row) {
-      if (state.status && row[2] !== state.status) return false;
+      if (state.status === "有效") { if ((data.current || []).indexOf(row[2]) < 0) return false; }
+      else if (state.status && row[2] !== state.status) return false;
       if (state.occ && row[4].indexOf(state.occ) < 0) return false;
       if (state.level && row[5].indexOf(state.level) < 0) return false;
       if (state.region && !inRegion(row[3], state.region)) return false;
@@ -134,7 +136,7 @@
       cell(tr, labels[1], regionName(row[3]));
       data.columns.forEach(function (col, i) { cell(tr, labels[2 + i], fmt(row[6 + i], col)); });
       var badge = document.createElement("span");
-      badge.className = "mulu-status mulu-status--" + ({ "在册": "listed", "暂停": "suspended", "已移出": "withdrawn" }[row[2]] || "other");
+      badge.className = "mulu-status mulu-status--" + ((data.status_classes || {})[row[2]] || "other");
       badge.textContent = row[2];
       cell(tr, labels[labels.length - 1], badge);
       frag.appendChild(tr);

@@ -1,4 +1,5 @@
-/* mulu 机构查询：按统一社会信用代码（精确）或名称（包含）查询机构是否在册、暂停或已移出。
+/* mulu 机构查询：按统一社会信用代码（精确）或名称（包含）查询机构是否在册、暂停或已移出，
+   以及按核算日期计算的当前状态（资质已过期、暂停期已满待公告、禁止重新列入的期限……）。
    查询内容保存在网址中（?q=），可以分享。所有文字以 textContent 插入。 */
 (function () {
   "use strict";
@@ -8,9 +9,13 @@
   var out = document.querySelector(".mulu-check__result");
   var CLASS = { "在册": "listed", "暂停": "suspended", "已移出": "withdrawn" };
   var EXPLAIN = {
-    "在册": "该机构目前列在本目录中。",
-    "暂停": "该机构的目录资格已被暂停，暂停期间不得开展相关补贴性培训或认定。",
-    "已移出": "该机构已被移出目录，不再具有相关资格。"
+    "active": "该机构目前列在本目录中。",
+    "expiring": "该机构目前列在本目录中，但资质即将到期；到期后未延续的，将显示为资质已过期。",
+    "expired": "该机构仍登记在目录中，但资质（许可证或备案）已过有效期，尚无延续的公告：过期期间不应承担补贴性培训或认定。",
+    "suspended": "该机构的目录资格已被暂停，暂停期间不得开展相关补贴性培训或认定。",
+    "suspension_overdue": "该机构的暂停期已满，但尚未发布恢复或移出的公告；在公告发布前仍按暂停对待。",
+    "withdrawn": "该机构已被移出目录，不再具有相关资格。",
+    "barred": "该机构已被移出目录，在所示日期之前不得重新列入。"
   };
   var indexPromise = null;
 
@@ -37,9 +42,9 @@
   }
 
   function entryCard(index, e) {
-    var code = e[0], name = e[1], status = e[2], kind = e[3];
+    var code = e[0], name = e[1], status = e[2], kind = e[3], eff = e[8];
     var card = el("div", "mulu-check__card");
-    card.appendChild(answer(status, CLASS[status] || "other"));
+    card.appendChild(answer(e[9] || status, e[11] || CLASS[status] || "other"));
     var h = el("p", "mulu-check__name");
     var a = el("a", null, name);
     a.href = "../" + encodeURIComponent(kind) + "/" + encodeURIComponent(code) + "/";
@@ -53,8 +58,10 @@
     row(status === "暂停" ? "暂停日期" : "移出日期", e[5]);
     row("依据公告", e[6]);
     row("原因", e[7]);
+    if (eff !== "active") row("核算说明", e[10]);
+    row("状态核算日期", index.as_of);
     card.appendChild(dl);
-    card.appendChild(el("p", "mulu-note", EXPLAIN[status] || ""));
+    card.appendChild(el("p", "mulu-note", EXPLAIN[eff] || ""));
     return card;
   }
 
@@ -91,7 +98,7 @@
         a.href = "../" + encodeURIComponent(e[3]) + "/" + encodeURIComponent(e[0]) + "/";
         li.appendChild(a);
         li.appendChild(document.createTextNode(" "));
-        li.appendChild(el("span", "mulu-status mulu-status--" + (CLASS[e[2]] || "other"), e[2]));
+        li.appendChild(el("span", "mulu-status mulu-status--" + (e[11] || CLASS[e[2]] || "other"), e[9] || e[2]));
         li.appendChild(el("span", "mulu-relation", "（" + (index.kinds[e[3]] || e[3]) + "，" + e[4] + "）"));
         ul.appendChild(li);
       });

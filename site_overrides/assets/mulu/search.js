@@ -55,6 +55,13 @@
       li.appendChild(kind);
     }
     li.appendChild(a);
+    if (result.meta && result.meta.status && result.meta.status_class !== "listed") {
+      var badge = document.createElement("span");
+      badge.className = "mulu-status mulu-status--" + (result.meta.status_class || "other");
+      badge.textContent = result.meta.status;
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(badge);
+    }
     li.appendChild(p);
     return li;
   }
