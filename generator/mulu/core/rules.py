@@ -162,7 +162,7 @@ def weights_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
 # other string (names, codes, URLs, accounts, dates) is one line. tests/test_attacks.py checks
 # this set against schemas/. A schema pattern cannot say "one line": Python's "$" also
 # matches before a final newline, so "https://x\n" passes "^https?://[^\s]+$".
-PROSE_FIELDS = frozenset({"address", "definition", "knowledge", "method", "norms", "notes", "reason",
+PROSE_FIELDS = frozenset({"address", "definition", "edition_note", "knowledge", "method", "norms", "notes", "reason",
                           "requirements", "source", "summary", "target", "venue"})
 
 
