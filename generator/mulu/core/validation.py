@@ -73,9 +73,12 @@ def make_context(tree: LoadedTree, reference: Reference, as_of: date | None = No
     ids = {kind: {record_id(p) for p in paths} for kind, paths in tree.files.items()}
     notice_dates = {record_id(d.file): d.data["date"] for d in tree.records.get("notices", [])
                     if isinstance(d.data.get("date"), str)}
+    editions = {record_id(d.file): d.data["edition"] for d in tree.records.get("notices", [])
+                if isinstance(d.data.get("edition"), dict)}
+    config = parse_config(tree.config.data if tree.config is not None else None)
     spec_status = {record_id(d.file): str(d.data.get("status", "")) for d in tree.records.get("specs", [])}
-    days = parse_config(tree.config.data if tree.config is not None else None).expiring_days
-    return Context(reference, ids, notice_dates, spec_status, as_of, days)
+    return Context(reference, ids, notice_dates, editions=editions, jurisdictions=config.jurisdictions,
+                   spec_status=spec_status, as_of=as_of, expiring_days=config.expiring_days)
 
 
 def _config_problems(tree: LoadedTree, schemas: dict[str, Schema], reference: Reference) -> list[Problem]:

@@ -18,6 +18,7 @@ from mulu.core.loading import get_path
 from mulu.core.registry import Record, Registry
 from mulu.core.status import CODES, CSS, CURRENT, LABELS
 from mulu.site.context import data_version
+from mulu.site.editions import in_force_html
 from mulu.site.effective import CURRENT_FILTER, ordered_labels, statuses
 from mulu.site.html import esc, link
 from mulu.site.model import DataFile, Page, SiteContext, relative
@@ -192,6 +193,7 @@ def catalogue_page(kind: str, registry: Registry, ctx: SiteContext, order: int) 
          f'数据更新于 {esc(ctx.generated_at[:10])}。</p>'
          f'<div class="mulu-downloads"><span>下载全部：</span><ul>{downloads}'
          f'<li>{link(relative(here, f"api/v1/{kind}.json"), "API")}</li></ul></div>'
+         f'{in_force_html(kind, registry, ctx, here)}'
          f'<div class="mulu-catalogue" data-rows="_rows.json?v={esc(data_version(ctx))}" data-kind="{esc(kind)}">'
          f'{filters_html(kind, registry, data)}{table_html(title, data)}</div>'
          f'<noscript><p>筛选和排序需要启用 JavaScript；也可以下载上面的 CSV 或 Excel 文件查看全部记录。</p></noscript>'

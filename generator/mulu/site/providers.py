@@ -18,6 +18,7 @@ from mulu.site.catalogue import catalogue_pages
 from mulu.site.changelog import changelog_provider, notice_changes, record_timeline
 from mulu.site.check import check_pages
 from mulu.site.downloads import download_files
+from mulu.site.editions import edition_pages, notice_edition_section
 from mulu.site.home import home_page
 from mulu.site.jurisdictions import jurisdiction_pages
 from mulu.site.manifest import manifest_files
@@ -28,7 +29,7 @@ from mulu.site.records import RecordSection, record_pages
 from mulu.site.render import FinisherFn
 from mulu.site.stats_page import stats_pages
 
-RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_changes, record_timeline, verification_box)
+RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_edition_section, notice_changes, record_timeline, verification_box)
 
 
 def records(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
@@ -46,6 +47,7 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     api_files,
     download_files,
     changelog_provider,
+    edition_pages,
     stats_pages,
     publication_files,
 )
