@@ -33,12 +33,12 @@ def test_sample_counts(project: Path) -> None:
 
 def test_qualification_errors_name_file_line_and_fix(project: Path, mulu) -> None:
     edit(project, QUALIFICATION, "type: 准入类", "type: 许可类")
-    edit(project, QUALIFICATION, "edition: 2021年版", "edition: 二〇二一年版")
+    edit(project, QUALIFICATION, "list_edition: 2021年版", "list_edition: 二〇二一年版")
     edit(project, QUALIFICATION, 'occupations: ["6-18-02-04"]', 'occupations: ["6-18-02-99"]')
     result = mulu("validate", cwd=project)
     assert result.code == 1
     assert f"{QUALIFICATION}:12:1: [type] “类型”只能是以下之一：准入类、水平评价类；现在是 \"许可类\"。" in result.out, result.out
-    assert "[edition] “目录版本”格式不对" in result.out and "例如 2021年版" in result.out
+    assert "[list_edition] “目录版本”格式不对" in result.out and "例如 2021年版" in result.out
     assert "[occupations[0]] 职业编码 6-18-02-99 不是《国家职业分类大典》" in result.out
 
 

@@ -36,6 +36,7 @@ def copy_project(dest: Path) -> Path:
 
 def run_mulu(*args: str, cwd: Path, timeout: float = 600) -> Result:
     """Run the ``mulu`` command as a user would, in ``cwd``."""
-    proc = subprocess.run([sys.executable, "-m", "mulu", *args], cwd=cwd, capture_output=True,
+    # stdin is never a terminal: commands that would ask for confirmation behave as in CI.
+    proc = subprocess.run([sys.executable, "-m", "mulu", *args], cwd=cwd, capture_output=True, stdin=subprocess.DEVNULL,
                           text=True, timeout=timeout)
     return Result(proc.returncode, proc.stdout, proc.stderr)

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from mulu.core.creditcode import ALPHABET, check_character
-from mulu.core.reference import Occupation
+from mulu.core.reference import Occupation, Reference
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰海波宁雪梅"
@@ -136,14 +136,19 @@ def _dump(path: Path, data: dict[str, Any]) -> None:
     path.write_text(yaml.dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
 
 
-def generate(source: Path, dest: Path, n: int, seed: int = 0) -> dict[str, int]:
+def generate(source: Path, dest: Path, n: int, seed: int = 0, editions: int = 0) -> dict[str, int]:
     """Write a project with ``n`` records (plus notices) to ``dest``, copying the code lists,
-    config and schemas of the project at ``source``. Returns the count per kind."""
+    config and schemas of the project at ``source``. Returns the count per kind.
+
+    With ``editions``, ``dest`` becomes a git repository: the records are committed, then each
+    jurisdiction's programme catalogue is published ``editions`` times (one commit each), every
+    edition changing some subsidies, leaving some programmes out and adding new ones."""
     from mulu.core.config import parse_config
     from mulu.core.loading import OPTIONAL_REFERENCE_FILES, REFERENCE_FILES, load_file
     from mulu.core.reference import build_reference
 
     rng = random.Random(seed)
+    programmes: dict[str, dict[str, Any]] = {}
     (dest / "registry").mkdir(parents=True, exist_ok=True)
     shutil.copytree(source / "schemas", dest / "schemas", dirs_exist_ok=True)
     shutil.copytree(source / "registry" / "reference", dest / "registry" / "reference", dirs_exist_ok=True)
@@ -173,4 +178,56 @@ def generate(source: Path, dest: Path, n: int, seed: int = 0) -> dict[str, int]:
         for i in range(counts[kind]):
             rec = makers[kind](i)
             _dump(folder / f"{rec['id']}.yml", rec)
+            if kind == "programmes" and editions:
+                programmes[rec["id"]] = rec
+    if editions:
+        counts["editions"] = _publish_editions(dest, editions, rng, maker, reference, programmes)
     return counts
+
+
+def _publish_editions(dest: Path, editions: int, rng: random.Random, maker: _Maker, reference: Reference,
+                      programmes: dict[str, dict[str, Any]]) -> int:
+    """Commit the registry, then ``editions`` editions per jurisdiction, one commit each."""
+    from mulu.core.config import parse_config
+    from mulu.core.loading import load_file
+    from mulu.history.git import commit_all, init_repository
+
+    config, _ = load_file(dest / "registry" / "config.yml", "config")
+    jurisdictions = parse_config(config.data if config is not None else None).jurisdictions
+    repo = init_repository(dest)
+    commit_all(repo, "合成目录")
+    folder, notices = dest / "registry" / "programmes", dest / "registry" / "notices"
+    regions = {j: [c for c in maker.regions if reference.in_region(c, j)] or [j] for j in jurisdictions}
+    next_id = len(programmes)
+    published = 0
+    for e in range(1, editions + 1):
+        year = 2025 + e      # after every synthetic listing date (2022-2025)
+        for j in jurisdictions:
+            nid, effective = f"syn-ed-{j}-{e}", f"{year}-01-01"
+            name = f"{year}年版"
+            notice = _notice(1000 + published, date(year - 1, 12, 15), j)
+            notice.update(id=nid, name=f"关于公布{year}年度政府补贴培训目录的通知", effective=effective,
+                          edition={"kind": "programmes", "region": j, "name": name, "effective": effective,
+                                   **({"replaces": f"syn-ed-{j}-{e - 1}"} if e > 1 else {})})
+            _dump(notices / f"{nid}.yml", notice)
+            scope = [r for r in programmes.values() if r["status"] == "在册" and reference.in_region(r["region"], j)]
+            for rec in scope:
+                if rng.random() < 0.03:      # left out of this edition
+                    rec["status"] = "已移出"
+                    rec["status_change"] = {"date": effective, "notice": nid, "reason": f"未列入{name}"}
+                else:
+                    rec["edition"], rec["effective"] = nid, effective
+                    if rng.random() < 0.1:   # a subsidy adjusted
+                        level = rng.choice(rec["levels"])
+                        level["subsidy"] = max(100, level["subsidy"] + rng.choice((100, 200, -50)))
+                _dump(folder / f"{rec['id']}.yml", rec)
+            for _ in range(max(1, len(scope) // 30)):
+                rec = maker.programme(next_id)
+                next_id += 1
+                rec.update(region=rng.choice(regions[j]), listed={"date": effective, "notice": nid},
+                           effective=effective, edition=nid)
+                programmes[rec["id"]] = rec
+                _dump(folder / f"{rec['id']}.yml", rec)
+            commit_all(repo, f"{j} {name}")
+            published += 1
+    return published

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from mulu.core.kinds import KIND_BY_NAME, KINDS
 from mulu.core.problems import format_text
+from mulu.core.registry import Registry
 from mulu.errors import MuluError
 from mulu.project import resolve_root
 from mulu.sheets.assemble import Options
@@ -44,6 +45,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--maintainer", action="append", default=[], metavar="ACCOUNT",
                         help="新记录的维护账号（可重复）。")
     parser.add_argument("--id-prefix", help="生成编号时使用的前缀，例如 hlj；默认按同一辖区已有记录的编号推断。")
+    parser.add_argument("--edition", metavar="NOTICE",
+                        help="整版导入：表格是公告 NOTICE（其 edition 写明目录类别、辖区、版本名称和生效日期）发布的"
+                             "完整目录。表格中的行更新或新增记录，本辖区目录中有而表格中没有的记录依据该公告移出"
+                             "（原因“未列入<版本>”），执行日期取版本生效日期，已移出的记录不改动。"
+                             "先列出全部四组改动；非交互运行时须加 --yes 才写入。")
+    parser.add_argument("--yes", action="store_true", help="与 --edition 一起使用：不再询问，直接写入。")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,6 +70,10 @@ def run(args: argparse.Namespace) -> int:
     if args.sheet:
         mapping = Mapping(mapping.columns, mapping.defaults, args.sheet, mapping.header_row)
     options = Options(args.region, args.notice, tuple(args.maintainer), args.id_prefix)
+    if args.edition:
+        return _run_edition(root, registry, args, mapping, options)
+    if args.yes:
+        raise MuluError("--yes 只与 --edition（整版导入）一起使用；逐条导入请用 --dry-run 预览、--update 覆盖已有记录。")
     plan = importing.plan_import(registry, args.kind, Path(args.file), mapping, options)
     written = [] if args.dry_run else importing.write_plan(root, plan, args.update)
     print("\n".join(importing.report(plan, args.update, args.dry_run)))
@@ -75,3 +86,45 @@ def run(args: argparse.Namespace) -> int:
             print(f"写入后校验：{len(written)} 个文件全部通过。")
     pending = plan.changed and not args.update
     return 1 if plan.errors or problems or pending else 0
+
+
+def _confirmed(args: argparse.Namespace) -> bool:
+    """Whether to write: --yes, or a "y" typed at the terminal; never in a dry run or without a terminal."""
+    if args.dry_run:
+        return False
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        return False
+    try:
+        answer = input("确认按以上四组改动写入记录文件？输入 y 确认，其他任意键取消：")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes", "是")
+
+
+def _run_edition(root: Path, registry: Registry, args: argparse.Namespace, mapping: Mapping, options: Options) -> int:
+    """``mulu import KIND FILE --edition NOTICE``: plan all four groups, write all or nothing."""
+    from mulu.sheets import plan as importing
+
+    edition = importing.edition_for_import(registry, args.kind, args.edition)
+    result = importing.plan_edition(registry, args.kind, Path(args.file), mapping, options, edition)
+    print("\n".join(importing.edition_report(result, written=False)))
+    if result.errors:
+        return 1
+    if not result.to_write():
+        print("没有需要写入的改动。")
+        return 0
+    if not _confirmed(args):
+        print("（试运行：没有写入任何文件。确认无误后加 --yes 写入。）")
+        return 0
+    written = importing.write_edition(root, result)
+    problems = importing.validate_written(root, written)
+    if problems:
+        print(f"写入后校验：{len(written)} 个文件中发现问题，请按提示修改：")
+        print(format_text(problems))
+        return 1
+    print(f"已写入 {len(written)} 个文件（更新 {len(result.updated)}、新增 {len(result.added)}、"
+          f"移出 {len(result.withdrawn)}），写入后校验全部通过。请把公告和这些文件作为一次提交，"
+          f"mulu diff 会把它们汇总为“{edition.name}”。")
+    return 0

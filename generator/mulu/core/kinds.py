@@ -63,6 +63,10 @@ def references(kind: str, data: dict[str, Any]) -> Iterator[RecordRef]:
         yield RecordRef(("spec",), "specs", data["spec"])
     if kind == "specs" and isinstance(data.get("replaced_by"), str):
         yield RecordRef(("replaced_by",), "specs", data["replaced_by"])
+    # Editions: a record names the edition notice it belongs to; an edition notice the one it replaces.
+    edition_ref = ("edition", "replaces") if kind == "notices" else ("edition",)
+    if isinstance(get_path(data, edition_ref), str):
+        yield RecordRef(edition_ref, "notices", get_path(data, edition_ref))
     unit_field = KIND_BY_NAME[kind].unit_field
     if unit_field:
         target = get_path(data, (unit_field, "institution"))

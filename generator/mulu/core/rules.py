@@ -31,6 +31,8 @@ class Context:
     reference: Reference
     ids: dict[str, set[str]]             # kind -> record ids present
     notice_dates: dict[str, str]         # notice id -> date
+    editions: dict[str, dict[str, Any]] = field(default_factory=dict)   # edition notice id -> its ``edition``
+    jurisdictions: tuple[str, ...] = ()  # config.yml jurisdictions (editions are published per jurisdiction)
     spec_status: dict[str, str] = field(default_factory=dict)  # spec id -> recorded status
     as_of: date | None = None            # time warnings are given only when set
     expiring_days: int = DEFAULT_EXPIRING_DAYS
@@ -293,7 +295,7 @@ def online_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
 # other string (names, codes, URLs, accounts, dates) is one line. tests/test_attacks.py checks
 # this set against schemas/. A schema pattern cannot say "one line": Python's "$" also
 # matches before a final newline, so "https://x\n" passes "^https?://[^\s]+$".
-PROSE_FIELDS = frozenset({"address", "basis", "definition", "knowledge", "method", "norms", "notes", "reason",
+PROSE_FIELDS = frozenset({"address", "basis", "definition", "edition_note", "knowledge", "method", "norms", "notes", "reason",
                           "requirements", "source", "summary", "target", "venue"})
 
 
@@ -385,8 +387,88 @@ def time_warning_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
         yield UNTIL, f"截至 {ctx.as_of}，{status.reason}请发布恢复或移出的调整公告，并相应更新记录。"
 
 
+# -- editions (issue 14): a notice publishing a whole catalogue, and the records naming it ----------
+
+def _same_scope(ctx: Context, edition: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every edition (notice id, edition) of the same catalogue kind and jurisdiction."""
+    return [(nid, e) for nid, e in ctx.editions.items()
+            if e.get("kind") == edition.get("kind") and e.get("region") == edition.get("region")]
+
+
+def edition_notice_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """An edition notice: a known jurisdiction, a unique name, and a chain of editions in date order."""
+    edition = data.get("edition")
+    if kind != "notices" or not isinstance(edition, dict):
+        return
+    me, region, effective = data.get("id"), edition.get("region"), edition.get("effective")
+    if isinstance(region, str) and ctx.jurisdictions and region not in ctx.jurisdictions:
+        yield ("edition", "region"), (f"版本辖区 {region} 不是本目录的辖区（config.yml 的 jurisdictions："
+                                      f"{'、'.join(ctx.jurisdictions)}）：请改为其中之一。")
+    date = data.get("date")
+    if isinstance(date, str) and isinstance(effective, str) and effective < date:
+        yield ("edition", "effective"), f"版本生效日期 {effective} 早于发文日期 {date}：请核对。"
+    others = [(nid, e) for nid, e in _same_scope(ctx, edition) if nid != me]
+    for nid, other in others:
+        if other.get("name") == edition.get("name"):
+            yield ("edition", "name"), (f"同一目录同一辖区已有名为“{edition.get('name')}”的版本（公告 {nid}）："
+                                        "版本名称不能重复，请改名（例如写明年份）。")
+        if other.get("effective") == effective:
+            yield ("edition", "effective"), f"与版本“{other.get('name')}”（公告 {nid}）的生效日期相同：同一目录的各版本须先后生效。"
+        if me is not None and other.get("replaces") == edition.get("replaces") and edition.get("replaces") \
+                and str(other.get("effective")) < str(effective):
+            yield ("edition", "replaces"), (f"公告 {nid} 的版本已经取代“{edition.get('replaces')}”：每个版本只能被取代一次，"
+                                            f"请把 replaces 改为 {nid}。")
+    replaces = edition.get("replaces")
+    if isinstance(replaces, str):
+        if replaces == me:
+            yield ("edition", "replaces"), "版本不能取代它自己：请填写上一版目录的公告编号。"
+        elif replaces in ctx.notice_dates and replaces not in ctx.editions:
+            yield ("edition", "replaces"), f"公告“{replaces}”没有发布目录版本（没有 edition）：请填写上一版目录的公告编号。"
+        elif replaces in ctx.editions:
+            old = ctx.editions[replaces]
+            if (old.get("kind"), old.get("region")) != (edition.get("kind"), edition.get("region")):
+                yield ("edition", "replaces"), (f"公告“{replaces}”发布的是另一目录或另一辖区的版本"
+                                                f"（{old.get('kind')}，{old.get('region')}）：只能取代同一目录同一辖区的上一版。")
+            elif isinstance(effective, str) and str(old.get("effective", "")) >= effective:
+                yield ("edition", "effective"), (f"版本生效日期 {effective} 不晚于所取代版本“{old.get('name')}”的生效日期 "
+                                                 f"{old.get('effective')}：新版本须在上一版之后生效。")
+    elif any(str(e.get("effective", "")) < str(effective) for _, e in others):
+        earlier = max((e for _, e in others if str(e.get("effective", "")) < str(effective)),
+                      key=lambda e: str(e.get("effective", "")))
+        yield ("edition",), f"本目录在本辖区已有更早的版本“{earlier.get('name')}”：请用 replaces 写明本版取代的上一版公告。"
+
+
+def superseding(ctx: Context, notice_id: str) -> str | None:
+    """The edition notice that replaces ``notice_id``, if any."""
+    return next((nid for nid, e in ctx.editions.items() if e.get("replaces") == notice_id), None)
+
+
+def edition_record_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """A record names an edition of its own catalogue and jurisdiction; one still in force may not
+    name a replaced edition (it would stand in two editions) unless ``edition_note`` says why."""
+    target = data.get("edition")
+    if kind == "notices" or not isinstance(target, str) or target not in ctx.notice_dates:
+        return   # reference_rule reports unknown notices
+    edition = ctx.editions.get(target)
+    if edition is None:
+        yield ("edition",), f"公告“{target}”没有发布目录版本（没有 edition）：请填写整版目录所依据的公告编号。"
+        return
+    if edition.get("kind") != kind:
+        yield ("edition",), f"公告“{target}”发布的是 {edition.get('kind')} 的版本，不是本类目录的：请核对编号。"
+    region, scope = data.get("region"), edition.get("region")
+    if isinstance(region, str) and isinstance(scope, str) and not ctx.reference.in_region(region, scope):
+        yield ("edition",), f"公告“{target}”的版本适用于辖区 {scope}，而本记录的地区是 {region}：请核对编号或地区。"
+    newer = superseding(ctx, target)
+    if newer and data.get("status") != "已移出" and not data.get("edition_note"):
+        name = ctx.editions[newer].get("name")
+        yield ("edition",), (f"所属版本“{edition.get('name')}”已被“{name}”（公告 {newer}）取代，本记录却仍为“{data.get('status')}”，"
+                             f"同时算在两个版本里：列入新版的请把 edition 改为 {newer}；未列入的请依据该公告改为“已移出”"
+                             "（mulu import --edition 会这样做）；确需继续执行的，请在 edition_note 中写明原因。")
+
+
 RULES: tuple[Rule, ...] = (credit_code_rule, region_rule, occupation_rule, reference_rule, status_rule,
-                           date_order_rule, programme_rule, weights_rule, time_rule, online_rule, shortage_list_rule,
+                           date_order_rule, programme_rule, weights_rule, time_rule,
+                           edition_notice_rule, edition_record_rule, online_rule, shortage_list_rule,
                            shortage_claim_rule, demand_rule, section_rule)
 RULES += (clean_text_rule,)  # clean text applies to every record, whatever other rules say
 # Rules whose findings are warnings: they never fail a check unless --strict.

@@ -78,10 +78,13 @@ def make_context(tree: LoadedTree, reference: Reference, as_of: date | None = No
     ids = {kind: {record_id(p) for p in paths} for kind, paths in tree.files.items()}
     notice_dates = {record_id(d.file): d.data["date"] for d in tree.records.get("notices", [])
                     if isinstance(d.data.get("date"), str)}
-    spec_status = {record_id(d.file): str(d.data.get("status", "")) for d in tree.records.get("specs", [])}
+    editions = {record_id(d.file): d.data["edition"] for d in tree.records.get("notices", [])
+                if isinstance(d.data.get("edition"), dict)}
     config = parse_config(tree.config.data if tree.config is not None else None)
+    spec_status = {record_id(d.file): str(d.data.get("status", "")) for d in tree.records.get("specs", [])}
     shortages = shortage_entries((record_id(d.file), d.data) for d in tree.records.get("shortages", []))
-    return Context(reference, ids, notice_dates, spec_status, as_of, config.expiring_days, shortages=shortages,
+    return Context(reference, ids, notice_dates, editions=editions, jurisdictions=config.jurisdictions,
+                   spec_status=spec_status, as_of=as_of, expiring_days=config.expiring_days, shortages=shortages,
                    sections=config.programme_sections)
 
 

@@ -27,7 +27,7 @@ STATUS_ACTIONS = {"暂停": "suspended", "已移出": "withdrawn", "在册": "re
 # occupation or a task names the item far better than its position does.
 LIST_KEYS = ("level", "occupation", "task", "name", "code", "id")
 # Where a record names the notice behind its listing or its status.
-NOTICE_FIELDS = (("status_change", "notice"), ("listed", "notice"))
+NOTICE_FIELDS = (("status_change", "notice"), ("listed", "notice"), ("edition",))
 
 Path_ = tuple[str, ...]   # keys, and list selectors written "[四级]" or "[0]"
 

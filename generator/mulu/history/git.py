@@ -297,6 +297,21 @@ class Repo:
             tar.extractall(dest, members=members, filter="data")
 
 
+def init_repository(root: Path) -> Repo:
+    """Make ``root`` a new git repository (branch ``main``) and open it (``mulu synth --editions``)."""
+    _run(root, ["init", "-q", "-b", "main"])
+    return Repo.open(root)
+
+
+def commit_all(repo: Repo, message: str) -> str:
+    """Commit everything in the work tree under a fixed identity; returns the new commit id
+    (for generated registries, never for a user's own repository)."""
+    identity = ["-c", "user.name=mulu synth", "-c", "user.email=synth@mulu.invalid"]
+    repo.git("add", "-A", ".")
+    repo.git(*identity, "commit", "-q", "--allow-empty", "-m", message)
+    return repo.resolve("HEAD")
+
+
 def _raw_entry(meta: str, tokens: list[bytes], i: int) -> tuple[list[RawChange], int]:
     """Parse ``:oldmode newmode oldblob newblob STATUS`` and its one or two path tokens.
 

@@ -169,6 +169,8 @@ PROGRAMMES = Table("programmes", (
     _c("标记", "marks", type=MARKS, aliases=("L/S标记", "S/L标记", "数字职业/绿色职业")),
     _c("执行日期", "effective", type=DATE, aliases=("执行时间", "实施日期", "生效日期")),
     _c("有效期止", "valid_to", type=DATE, aliases=("执行截止日期",)),
+    _c("所属版本", "edition", aliases=("目录版本",)),
+    _c("跨版本说明", "edition_note"),
     *_common_tail(),
     _c("备注", "notes", aliases=("说明",)),
 ), items="levels")
@@ -282,6 +284,11 @@ NOTICES = Table("notices", (
     _c("生效日期", "effective", type=DATE, aliases=("施行日期",)),
     _c("摘要", "summary", aliases=("内容摘要",)),
     _c("原文链接", "url", aliases=("链接", "网址")),
+    _c("版本目录类别", "edition", "kind", type=ENUM),
+    _c("版本辖区代码", "edition", "region", type=REGION),
+    _c("版本名称", "edition", "name"),
+    _c("版本生效日期", "edition", "effective", type=DATE),
+    _c("取代的版本", "edition", "replaces"),
     _c("维护账号", "maintainers", type=LIST),
     _c("信息来源", "source", aliases=("来源",)),
 ))
@@ -310,7 +317,7 @@ QUALIFICATIONS = Table("qualifications", (
     _c("相关职业编码", "occupations", type=OCCUPATIONS, aliases=("职业编码",)),
     _c("相关职业", "occupations", type=OCCUPATION_NAMES, source=("occupations",), aliases=("职业名称",)),
     _c("证书名称", "certificate"),
-    _c("目录版本", "edition", aliases=("版本",)),
+    _c("目录版本", "list_edition", aliases=("版本",)),
     *_common_tail(),
     _c("备注", "notes", aliases=("说明",)),
 ))

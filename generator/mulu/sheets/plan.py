@@ -25,8 +25,9 @@ The reading steps live in ``import_sheet.py`` (1, 2), ``import_rows.py`` (3) and
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ import yaml
 
 from mulu.authoring.formatting import format_record
 from mulu.core.kinds import KIND_BY_NAME
-from mulu.core.loading import Document
+from mulu.core.loading import Document, get_path
 from mulu.core.problems import Problem
 from mulu.core.registry import Registry
 from mulu.core.rules import Context
@@ -44,6 +45,7 @@ from mulu.core.shortages import shortage_entries
 from mulu.core.validation import record_problems
 from mulu.core.vocabularies import allowed_values
 from mulu.errors import MuluError
+from mulu.history.editions import Edition, edition_of
 from mulu.sheets import columns as C
 from mulu.sheets.assemble import (
     Assembler,
@@ -178,8 +180,11 @@ def _context(registry: Registry, new_ids: Iterable[str], kind: str) -> Context:
     ids = {k: set(v) for k, v in registry.records.items()}
     ids.setdefault(kind, set()).update(new_ids)
     dates = {r.id: str(r.data["date"]) for r in registry.records.get("notices", {}).values() if r.data.get("date")}
+    editions = {r.id: r.data["edition"] for r in registry.records.get("notices", {}).values()
+                if isinstance(r.data.get("edition"), dict)}
     shortages = shortage_entries((r.id, r.data) for r in registry.records.get("shortages", {}).values())
-    return Context(registry.reference, ids, dates, shortages=shortages, sections=registry.config.programme_sections)
+    return Context(registry.reference, ids, dates, editions, tuple(registry.config.jurisdictions), shortages=shortages,
+                   sections=registry.config.programme_sections)
 
 
 def _fields(table: Table, data: dict[str, Any], lookups: Lookups, item: bool) -> dict[str, str]:
@@ -227,8 +232,13 @@ def _differences(table: Table, old: dict[str, Any], new: dict[str, Any], lookups
     return out or ["字段顺序或写法不同，内容相同"]
 
 
-def plan_import(registry: Registry, kind: str, path: Path, mapping: Mapping, options: Options) -> Plan:
-    """Read ``path`` and work out, without writing anything, what importing it would do."""
+Prepare = Callable[[dict[str, Any], dict[str, Any] | None], dict[str, Any]]
+
+
+def plan_import(registry: Registry, kind: str, path: Path, mapping: Mapping, options: Options,
+                prepare: Prepare | None = None) -> Plan:
+    """Read ``path`` and work out, without writing anything, what importing it would do.
+    ``prepare(data, existing)`` may adjust each record before it is checked (an edition sets its fields)."""
     if kind not in C.TABLES:
         raise MuluError(f"没有“{kind}”这类目录。可选：{'、'.join(C.TABLES)}。")
     table = C.TABLES[kind]
@@ -253,12 +263,13 @@ def plan_import(registry: Registry, kind: str, path: Path, mapping: Mapping, opt
     plan.notes += reader.notes
     if reader.skipped_levels:
         plan.notes.append(Note(None, f"标为“——”（无此等级）或整组空白的 {reader.skipped_levels} 个等级已跳过。"))
-    _classify(plan, registry, table, assembler, lookups)
+    _classify(plan, registry, table, assembler, lookups, prepare)
     plan.errors.sort(key=lambda n: (n.row or 0, n.header))
     return plan
 
 
-def _classify(plan: Plan, registry: Registry, table: Table, assembler: Assembler, lookups: Lookups) -> None:
+def _classify(plan: Plan, registry: Registry, table: Table, assembler: Assembler, lookups: Lookups,
+              prepare: Prepare | None = None) -> None:
     schema = registry.schema_for(table.kind)
     ctx = _context(registry, assembler.drafts, table.kind)
     folded = {r.id.casefold(): r for r in registry.records.get(table.kind, {}).values()}
@@ -271,6 +282,8 @@ def _classify(plan: Plan, registry: Registry, table: Table, assembler: Assembler
             continue
         existing = existing_record.data if existing_record else None
         data = order_like_schema(assembler.build(draft, existing), schema.tree)
+        if prepare is not None:
+            data = order_like_schema(prepare(data, existing), schema.tree)
         file = f"registry/{table.kind}/{draft.id}.yml"
         found = record_problems(table.kind, Document(file, data, {}), schema, ctx)
         # Warnings (e.g. subsidy sanity) are shown, not refused: the row is still imported.
@@ -342,6 +355,177 @@ def validate_written(root: Path, files: list[str]) -> list[Problem]:
 
     wanted = set(files)
     return [p for p in check_project(root) if p.file in wanted]
+
+
+# ---- 5b. a whole edition (mulu import KIND FILE --edition NOTICE) ----------------------------------
+
+@dataclass
+class EditionPlan:
+    """What importing a whole edition would do: the four groups, and why it cannot (errors)."""
+
+    plan: Plan
+    edition: Edition
+    updated: list[PlannedRecord] = field(default_factory=list)
+    added: list[PlannedRecord] = field(default_factory=list)
+    withdrawn: list[PlannedRecord] = field(default_factory=list)        # left out of the sheet
+    untouched: list[PlannedRecord] = field(default_factory=list)        # in the sheet, but already 已移出
+    unchanged: list[PlannedRecord] = field(default_factory=list)
+    errors: list[Note] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    def to_write(self) -> list[PlannedRecord]:
+        return self.updated + self.added + self.withdrawn
+
+
+# What an edition never changes about a record already in the catalogue: its listing and status.
+_KEPT_BY_EDITION = ("listed", "status", "status_change")
+
+
+def edition_for_import(registry: Registry, kind: str, notice_id: str) -> Edition:
+    """The edition ``notice_id`` publishes for ``kind``; :class:`MuluError` in Chinese when it
+    does not exist, declares no edition, is for another kind, or breaks an edition rule."""
+    notice = registry.get("notices", notice_id)
+    if notice is None:
+        raise MuluError(f"找不到调整公告“{notice_id}”（registry/notices/{notice_id}.yml）：请先添加发布本版目录的公告，"
+                        "或核对 --edition 的编号。没有写入任何文件。")
+    edition = edition_of(notice_id, notice.data)
+    if edition is None:
+        raise MuluError(f"公告“{notice_id}”没有写明发布的目录版本：请在 {notice.file} 中加上 edition"
+                        "（kind、region、name、effective，需要时加 replaces）。没有写入任何文件。")
+    if edition.kind not in KIND_BY_NAME:
+        raise MuluError(f"公告“{notice_id}”的 edition.kind 写的是“{edition.kind}”，不是已知的目录类别："
+                        f"请改为 {kind}（{KIND_BY_NAME[kind].title}）。没有写入任何文件。")
+    if edition.kind != kind:
+        raise MuluError(f"公告“{notice_id}”发布的是“{edition.kind}”的版本，不是“{kind}”：请核对目录类别或公告编号。"
+                        "没有写入任何文件。")
+    ctx = _context(registry, [], kind)
+    schema = registry.schema_for("notices")
+    problems = [p for p in record_problems("notices", Document(notice.file, notice.data, {}), schema, ctx)
+                if p.severity == "error"]
+    if problems:
+        raise MuluError(f"公告“{notice_id}”有问题，不能据此导入整版目录（没有写入任何文件）：\n"
+                        + "\n".join(f"  {notice.file} [{p.field}] {p.message}" for p in problems))
+    return edition
+
+
+def plan_edition(registry: Registry, kind: str, path: Path, mapping: Mapping, options: Options,
+                 edition: Edition) -> EditionPlan:
+    """The whole-catalogue import: rows matching records update them, new rows add records,
+    records of the edition's scope missing from the sheet are withdrawn under the edition's
+    notice (reason 未列入<版本>), effective dates come from the edition, and withdrawn records
+    are never edited. Nothing is written here."""
+    options = Options(options.region or edition.region, options.notice or edition.notice, options.maintainers,
+                      options.id_prefix)
+
+    def prepare(data: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, Any]:
+        if existing is not None and existing.get("status") == "已移出":
+            return copy.deepcopy(existing)     # never edited: reported in the fourth group
+        region = data.get("region")
+        if not isinstance(region, str) or not registry.reference.in_region(region, edition.region):
+            return data                        # another jurisdiction: reported once, below
+        data = copy.deepcopy(data)
+        if existing is not None:
+            for key in _KEPT_BY_EDITION:
+                data.pop(key, None)
+                if key in existing:
+                    data[key] = copy.deepcopy(existing[key])
+        else:
+            data["listed"] = {"date": edition.effective, "notice": edition.notice}
+            data["status"] = "在册"
+        data["effective"] = edition.effective
+        data["edition"] = edition.notice
+        data.pop("edition_note", None)     # in the new edition, no longer carried over from an older one
+        return data
+
+    plan = plan_import(registry, kind, path, mapping, options, prepare)
+    result = EditionPlan(plan, edition, errors=list(plan.errors), notes=list(plan.notes))
+    table = C.TABLES[kind]
+    schema = registry.schema_for(kind)
+    in_sheet: set[str] = set()
+    for planned in plan.created + plan.changed + plan.unchanged:
+        in_sheet.add(planned.id)
+        existing = registry.get(kind, planned.id)
+        region = planned.data.get("region")
+        if not isinstance(region, str) or not registry.reference.in_region(region, edition.region):
+            result.errors.append(Note(planned.rows[0] if planned.rows else None,
+                                      f"地区 {region}（{registry.reference.region_name(str(region))}）不在本版目录的辖区 "
+                                      f"{edition.region}（{registry.reference.region_name(edition.region)}）内："
+                                      "请确认表格是这个辖区的目录，或核对 --edition 的公告。", table.id_header))
+        elif existing is not None and existing.status == "已移出":
+            result.untouched.append(PlannedRecord(planned.id, existing.file, existing.name, planned.rows, existing.data))
+        elif planned in plan.created:
+            result.added.append(planned)
+        elif planned in plan.changed:
+            result.updated.append(planned)
+        else:
+            result.unchanged.append(planned)
+    ctx = _context(registry, [c.id for c in result.added], kind)
+    for record in registry.records.get(kind, {}).values():
+        if record.id in in_sheet or record.status == "已移出" \
+                or not registry.reference.in_region(record.region, edition.region):
+            continue
+        listed = get_path(record.data, ("listed", "date"))
+        if isinstance(listed, str) and listed > edition.effective:
+            result.notes.append(Note(None, f"{record.file}（{record.name}）{listed} 才列入目录，晚于本版生效日期 "
+                                           f"{edition.effective}，表格中没有它也不移出。"))
+            continue
+        data = copy.deepcopy(record.data)
+        data["status"] = "已移出"
+        data["status_change"] = {"date": edition.effective, "notice": edition.notice,
+                                 "reason": edition.left_out_reason}
+        change = PlannedRecord(record.id, record.file, record.name, [], order_like_schema(data, schema.tree))
+        result.withdrawn.append(change)
+        for problem in record_problems(kind, Document(change.file, change.data, {}), schema, ctx):
+            if problem.severity == "error":
+                result.errors.append(Note(None, f"{change.file}（将移出）：{problem.message}", problem.field))
+    return result
+
+
+def write_edition(root: Path, plan: EditionPlan) -> list[str]:
+    """Write every record of the edition in the canonical form, all or nothing: texts are
+    made first, so a record that cannot be written stops the import before any file changes."""
+    if plan.errors:
+        return []
+    tree = load_tree_for(root / "schemas", KIND_BY_NAME[plan.plan.kind].schema)
+    texts = [(root / change.file, record_yaml(tree, plan.plan.kind, change.data)) for change in plan.to_write()]
+    for path, text in texts:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+    return [change.file for change in plan.to_write()]
+
+
+def edition_report(result: EditionPlan, written: bool) -> list[str]:
+    """The edition import's report: the four groups with counts and rows, in Chinese."""
+    plan, edition = result.plan, result.edition
+    grid, layout = plan.grid, plan.layout
+    lines = [f"整版导入：{edition.name}（公告 {edition.notice}，{edition.kind}，辖区 {edition.region}，"
+             f"{edition.effective} 起执行）",
+             f"读取 {grid.file}{f' 工作表“{grid.sheet}”' if grid.sheet else ''}：表头在第 {layout.header_row} 行，"
+             f"数据 {plan.data_rows} 行。"]
+    for slot in layout.unknown:
+        lines.append(f"  未识别的列“{slot.header}”（第 {column_letter(slot.index)} 列）已忽略。")
+    verb = "已" if written else "将"
+    lines.append(f"一、{verb}更新 {len(result.updated)} 条（表格中有、目录中已有）：")
+    for c in result.updated:
+        lines.append(f"  ~ {c.file}  {c.name}（{_rows(c.rows)}）")
+        lines += [f"      {d}" for d in c.differences]
+    lines.append(f"二、{verb}新增 {len(result.added)} 条（表格中有、目录中没有）：")
+    lines += [f"  + {c.file}  {c.name}（{_rows(c.rows)}）" for c in result.added]
+    lines.append(f"三、{verb}移出 {len(result.withdrawn)} 条（目录中有、表格中没有；依据 {edition.notice}，"
+                 f"原因“{edition.left_out_reason}”）：")
+    lines += [f"  - {c.file}  {c.name}" for c in result.withdrawn]
+    lines.append(f"四、表格中有、但记录已移出的 {len(result.untouched)} 条（不作改动；如要重新列入，"
+                 "请另发公告把状态改回“在册”，或在表格中删去这一行）：")
+    lines += [f"  ! {c.file}  {c.name}（{_rows(c.rows)}）" for c in result.untouched]
+    if result.unchanged:
+        lines.append(f"已属本版、无需改动 {len(result.unchanged)} 条。")
+    if result.errors:
+        lines.append(f"有 {len(result.errors)} 个问题，整版导入不能进行（没有写入任何文件）：")
+        lines += [f"  {text}" for text in _grouped(result.errors)]
+    if result.notes:
+        lines.append("提示：")
+        lines += [f"  {n.text()}" for n in result.notes]
+    return lines
 
 
 # ---- report -------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from mulu.core.loading import get_path
 from mulu.core.registry import Record, Registry
 from mulu.core.status import CODES, CSS, CURRENT, LABELS
 from mulu.site.context import data_version
+from mulu.site.editions import in_force_html
 from mulu.site.effective import CURRENT_FILTER, ordered_labels, statuses
 from mulu.site.html import esc, link
 from mulu.site.model import DataFile, Page, SiteContext, relative
@@ -98,7 +99,7 @@ COLUMNS: dict[str, tuple[CatalogueColumn, ...]] = {
                   CatalogueColumn("紧缺职业", _occupations),
                   CatalogueColumn("职业数", lambda r, g: len(r.data.get("entries") or []), numeric=True)),
     "qualifications": (CatalogueColumn("类别", _field("category")), CatalogueColumn("类型", _field("type")),
-                       CatalogueColumn("实施部门", _field("department")), CatalogueColumn("目录版本", _field("edition"))),
+                       CatalogueColumn("实施部门", _field("department")), CatalogueColumn("目录版本", _field("list_edition"))),
     "demands": (CatalogueColumn("职业（工种）", _occupations), CatalogueColumn("等级", _field("level")),
                 CatalogueColumn("预计培训人数", _field("expected_trainees"), numeric=True),
                 CatalogueColumn("需求期", lambda r, g: f"{r.data.get('valid_from', '')}—{r.data.get('valid_to', '')}"),
@@ -224,6 +225,7 @@ def catalogue_page(kind: str, registry: Registry, ctx: SiteContext, order: int) 
          f'数据更新于 {esc(ctx.generated_at[:10])}。</p>'
          f'<div class="mulu-downloads"><span>下载全部：</span><ul>{downloads}'
          f'<li>{link(relative(here, f"api/v1/{kind}.json"), "API")}</li></ul></div>'
+         f'{in_force_html(kind, registry, ctx, here)}'
          f'<div class="mulu-catalogue" data-rows="_rows.json?v={esc(data_version(ctx))}" data-kind="{esc(kind)}">'
          f'{filters_html(kind, registry, data)}{table_html(title, data)}</div>'
          f'<noscript><p>筛选和排序需要启用 JavaScript；也可以下载上面的 CSV 或 Excel 文件查看全部记录。</p></noscript>'

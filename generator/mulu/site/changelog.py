@@ -15,6 +15,7 @@ from typing import Any
 from mulu.core.kinds import KINDS
 from mulu.core.registry import Record, Registry
 from mulu.history.diff import ACTIONS, RecordChange
+from mulu.history.editions import Edition, adjustment_summary, edition_of
 from mulu.history.log import Adjustment, History, TimelineEntry, unavailable
 from mulu.history.words import (
     Labeller,
@@ -25,7 +26,7 @@ from mulu.history.words import (
 )
 from mulu.site.feeds import Entry, Feed, atom, tag_uri
 from mulu.site.html import esc, link, table
-from mulu.site.model import DataFile, Page, SiteContext, record_path, relative
+from mulu.site.model import DataFile, Page, SiteContext, edition_path, record_path, relative
 from mulu.site.records import catalogue_title
 
 HERE = "changes/"
@@ -156,7 +157,28 @@ def adjustment_heading(adjustment: Adjustment, registry: Registry, ctx: SiteCont
     summary = f'<p class="mulu-adjustment__summary">摘要：{esc(facts["summary"])}</p>' if facts.get("summary") else ""
     return (f'<h2 id="{esc(adjustment.key)}">{date} {title}</h2>{name}'
             f'<p class="mulu-adjustment__facts">{meta}</p>{summary}'
-            f'<p class="mulu-adjustment__counts">变动：{esc(counts_text(_shown(adjustment)))}</p>')
+            f'<p class="mulu-adjustment__counts">变动：{esc(counts_text(_shown(adjustment)))}</p>'
+            f'{edition_line(adjustment, registry, _from(here))}')
+
+
+def adjustment_edition(adjustment: Adjustment, registry: Registry) -> Edition | None:
+    """The edition an adjustment's notice publishes, if it publishes one."""
+    record = _notice_record(registry, adjustment)
+    return edition_of(adjustment.notice, record.data) if record is not None else None
+
+
+def edition_line(adjustment: Adjustment, registry: Registry, href: Href) -> str:
+    """For an edition's notice: which catalogue edition it publishes, the summary counts, and links."""
+    edition = adjustment_edition(adjustment, registry)
+    if edition is None:
+        return ""
+    place = registry.reference.region_name(edition.region)
+    links = link(href(edition_path(edition)), "本版目录")
+    if edition.replaces:
+        links += " · " + link(href(edition_path(edition) + "compare/"), "与上一版比较")
+    return (f'<p class="mulu-adjustment__edition">发布{esc(place)}{esc(catalogue_title(registry, edition.kind))}'
+            f'“{esc(edition.name)}”（{esc(edition.effective)} 起执行）：{esc(adjustment_summary(adjustment.changes))}。'
+            f'{links}</p>')
 
 
 def _shown(adjustment: Adjustment) -> list[RecordChange]:
@@ -324,6 +346,15 @@ def change_json(change: RecordChange, registry: Registry) -> dict[str, Any]:
     return out
 
 
+def _edition_json(adjustment: Adjustment, registry: Registry) -> dict[str, Any] | None:
+    edition = adjustment_edition(adjustment, registry) if not adjustment.correction else None
+    if edition is None:
+        return None
+    return {"kind": edition.kind, "region": edition.region, "name": edition.name, "effective": edition.effective,
+            "replaces": edition.replaces or None, "summary": adjustment_summary(adjustment.changes),
+            "page": edition_path(edition)}
+
+
 def changes_json(registry: Registry, ctx: SiteContext, history: History) -> DataFile:
     """``api/v1/changes.json``: every adjustment, newest first, with every change."""
     data: dict[str, Any] = {"version": 1, "generated_at": ctx.generated_at, "revision": ctx.revision,
@@ -333,6 +364,7 @@ def changes_json(registry: Registry, ctx: SiteContext, history: History) -> Data
             "id": a.key, "type": "correction" if a.correction else "notice", "date": a.date, "updated": a.updated,
             "notice": {"id": a.notice, **notice_facts(a, registry)} if a.notice else None,
             "commits": a.commits, "counts": counts(a.changes), "page": f"{HERE}#{a.key}",
+            "edition": _edition_json(a, registry),
             "changes": [change_json(c, registry) for c in a.changes]})
     return DataFile(API, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
@@ -363,6 +395,11 @@ def _entry(adjustment: Adjustment, registry: Registry, ctx: SiteContext, kind: s
         specific = f"notice/{adjustment.notice}"
         intro = "".join(f"<p>{k}：{esc(facts[key])}</p>" for k, key in
                         (("发文机关", "issuer"), ("发文日期", "date"), ("摘要", "summary")) if facts.get(key))
+    edition = adjustment_edition(adjustment, registry) if not adjustment.correction else None
+    if edition is not None and kind in (None, edition.kind):
+        # One entry per edition, titled with its summary counts.
+        title = f"{facts.get('number') or adjustment.notice} {edition.name}：{adjustment_summary(changes)}"
+        intro += edition_line(adjustment, registry, lambda path: _absolute(registry, feed_path, path))
     if kind is not None:
         specific += f"/{kind}"
     # Links inside the content must work in a feed reader: absolute when the site's address is known.

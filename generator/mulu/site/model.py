@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mulu.core.registry import Record, Registry
+from mulu.history.editions import Edition
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,11 @@ class SiteContext:
 def record_path(record: Record) -> str:
     """Site path of a record's page."""
     return f"{record.kind}/{record.id}/"
+
+
+def edition_path(edition: Edition) -> str:
+    """Site path of an edition's page."""
+    return f"editions/{edition.kind}/{edition.region}/{edition.notice}/"
 
 
 def relative(from_path: str, to_path: str) -> str:

@@ -19,6 +19,7 @@ from mulu.site.changelog import changelog_provider, notice_changes, record_timel
 from mulu.site.check import check_pages
 from mulu.site.demand_pages import demand_section, supply_pages
 from mulu.site.downloads import download_files
+from mulu.site.editions import edition_pages, notice_edition_section
 from mulu.site.home import home_page
 from mulu.site.jurisdictions import jurisdiction_pages
 from mulu.site.manifest import manifest_files
@@ -31,8 +32,8 @@ from mulu.site.shortage_pages import shortage_section
 from mulu.site.stats_page import stats_pages
 from mulu.site.vocabulary_page import vocabulary_pages
 
-RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_changes, shortage_section, demand_section, record_timeline,
-                                              verification_box)
+RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_edition_section, notice_changes, shortage_section, demand_section,
+                                              record_timeline, verification_box)
 
 
 def records(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
@@ -50,6 +51,7 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     api_files,
     download_files,
     changelog_provider,
+    edition_pages,
     stats_pages,
     vocabulary_pages,
     supply_pages,
