@@ -29,7 +29,7 @@ address: 沈阳市皇姑区黄河南大街 98 号
 offerings:
   - occupation: "4-10-03-02"
     levels: [五级, 四级, 三级]
-  - occupation: "4-01-02-02"
+  - occupation: "4-01-06-01"
     levels: [五级, 四级, 三级]
   - occupation: "4-03-02-02"
     levels: [五级, 四级, 三级]

@@ -77,10 +77,10 @@ def long_sheet(path: Path) -> Path:
     rows = [
         ["黑龙江省2024年职业技能培训补贴目录"] + [None] * 10,                                      # 1 title
         HEADER,                                                                                # 2
-        [1, "就业技能培训", "4-10-01-02", "育婴员▲", "初级工", 120, "1,200元", "150", None, None, None],  # 3
+        [1, "就业技能培训", "4-10-01-01", "婴幼儿发展引导员▲", "初级工", 120, "1,200元", "150", None, None, None],  # 3
         [2, None, None, None, "中级工", 160, "1,500元", "200", None, None, None],                  # 4
         [3, None, None, None, "高级工", 200, "2,000元", "/", None, None, None],                    # 5
-        [4, None, None, None, "二级/技师", "——", "——", "——", None, None, "育婴员不设二级"],         # 6
+        [4, None, None, None, "二级/技师", "——", "——", "——", None, None, "婴幼儿发展引导员不设二级"],         # 6
         [5, None, "6-18-02-04", "焊工(气焊工)", "五级", 360, 1000, None, None, None, None],            # 7
         [6, None, None, None, "四级", 400, 1500, None, None, None, None],                           # 8
         [7, None, None, None, "三级", 440, 2000, None, None, None, None],                           # 9
@@ -120,9 +120,9 @@ def test_long_sheet_creates_records_and_reports_rows(mulu, project: Path, tmp_pa
     assert len(created) == 3, out
     # Merged occupation cells over four level rows make one record; 初级工 is 五级; ▲ is shortage;
     # "1,200元" is 1200; "/" in the assessment fee means none; the —— row (no 二级) is skipped.
-    baby = record(project, "programmes", "hlj-4-10-01-02")
-    assert baby["name"] == "育婴员" and baby["shortage"] is True
-    assert baby["occupation"] == {"code": "4-10-01-02", "edition": "2022"}
+    baby = record(project, "programmes", "hlj-4-10-01-01")
+    assert baby["name"] == "婴幼儿发展引导员" and baby["shortage"] is True
+    assert baby["occupation"] == {"code": "4-10-01-01", "edition": "2022"}
     assert baby["category"] == "就业技能培训"
     assert [(lv["level"], lv["hours"], lv["subsidy"], lv.get("assessment_fee")) for lv in baby["levels"]] == [
         ("五级", 120, 1200, 150), ("四级", 160, 1500, 200), ("三级", 200, 2000, None)]
@@ -162,10 +162,11 @@ def test_update_flag_changes_existing_record_only_in_sheet_columns(mulu, project
     assert "已更新 1 条已有记录" in result.out
     updated = record(project, "programmes", "hlj-6-31-01-03")
     # The sheet lists only 五级: the record now has that level, with the sheet's subsidy;
-    # fields the sheet has no column for (listed, maintainers, source, uplift) are kept.
+    # fields the sheet has no column for (listed, maintainers, source) are kept. The ▲ mark is a
+    # shortage claim, which the list in force (黑龙江省2024年度目录: 电工 +20%) backs.
     assert [(lv["level"], lv["subsidy"]) for lv in updated["levels"]] == [("五级", 800)]
     assert updated["listed"] == {"date": "2022-05-01", "notice": "hlj-2022-08"}
-    assert updated["maintainers"] == ["hlj-hrss"] and updated["shortage_uplift_percent"] == 20
+    assert updated["maintainers"] == ["hlj-hrss"] and updated["shortage"] is True
 
 
 # ---- wide sheets: one column group per level -----------------------------------------------
@@ -188,13 +189,13 @@ def test_wide_sheet_with_two_header_rows(mulu, project: Path, tmp_path: Path) ->
                   "--notice", "hlj-2024-12", "--maintainer", "jj-hrss", cwd=project)
     out = result.out
     assert "宽表：每个等级一组列（五级、四级、三级、二级、一级）" in out, out
-    assert new_ids(before, project, "programmes") == {"jj-4-10-01-06", "jj-4-01-02-02"}, out
+    assert new_ids(before, project, "programmes") == {"jj-4-10-01-06", "jj-4-01-06-01"}, out
     house = record(project, "programmes", "jj-4-10-01-06")
     assert [(lv["level"], lv["hours"], lv["subsidy"]) for lv in house["levels"]] == [
         ("五级", 100, 1200), ("四级", 120, 1500), ("三级", 160, 2000), ("二级", 200, 0)]
     assert "二级补贴标准为“/”（不予补贴），按 0 元导入" in line_for(out, 4)
     assert "标为“——”（无此等级）或整组空白的 1 个等级已跳过" in out
-    shop = record(project, "programmes", "jj-4-01-02-02")
+    shop = record(project, "programmes", "jj-4-01-06-01")
     assert [lv["subsidy"] for lv in shop["levels"]] == [1200, 1500, 2000, 4000, 5000]
     assert shop["region"] == "360400"
     assert "与第 5 行重复" in line_for(out, 6)
@@ -203,7 +204,7 @@ def test_wide_sheet_with_two_header_rows(mulu, project: Path, tmp_path: Path) ->
 def test_wide_csv_with_level_prefixed_headers_and_category_written_once(mulu, project: Path, tmp_path: Path) -> None:
     rows = [
         ["类别", "职业编码", "职业名称", "五级课时", "五级补贴", "四级课时", "四级补贴", "三级课时", "三级补贴"],
-        ["就业技能培训", "4-10-01-02", "育婴员", 120, "1,200", 160, "1,500", 200, "2,000"],
+        ["就业技能培训", "4-10-01-01", "婴幼儿发展引导员", 120, "1,200", 160, "1,500", 200, "2,000"],
         [None, "6-20-03-03", "焊接材料制造工", 200, 1000, 240, 1500, "——", "——"],
     ]
     sheet = write_csv(tmp_path / "宽表.csv", rows, encoding="gb18030")  # Excel on Chinese Windows saves GBK
@@ -212,7 +213,7 @@ def test_wide_csv_with_level_prefixed_headers_and_category_written_once(mulu, pr
     welding = record(project, "programmes", "hlj-6-20-03-03")
     assert welding["category"] == "就业技能培训"  # carried down from the row above
     assert [(lv["level"], lv["subsidy"]) for lv in welding["levels"]] == [("五级", 1000), ("四级", 1500)]
-    assert record(project, "programmes", "hlj-4-10-01-02")["levels"][2]["subsidy"] == 2000
+    assert record(project, "programmes", "hlj-4-10-01-01")["levels"][2]["subsidy"] == 2000
 
 
 # ---- institutions: credit codes, region names, dates, continuation rows ---------------------
@@ -233,14 +234,14 @@ def test_institution_sheet(mulu, project: Path, tmp_path: Path) -> None:
     rows = [
         header,
         [1, "哈尔滨市道里区启航职业培训学校", " " + good.lower()[:9] + " " + good.lower()[9:], "哈尔滨市道里区",
-         "民办职业培训机构", "育婴员", "初级工、中级工", "人社民2301020001号", issuer, "2024年3月1日", "2029/2/28",
+         "民办职业培训机构", "婴幼儿发展引导员", "初级工、中级工", "人社民2301020001号", issuer, "2024年3月1日", "2029/2/28",
          "0451-84600001", "是", "哈尔滨市道里区安静街 1 号"],
         [None, None, None, None, None, "焊工（电焊工）", "五级/初级工、四级/中级工", None, None, None, None, None, None, None],
-        [2, "哈尔滨市南岗区匠心职业技能培训学校", other, "南岗区", "民办职业培训机构", "电工，育婴员", "五级、四级、三级",
+        [2, "哈尔滨市南岗区匠心职业技能培训学校", other, "南岗区", "民办职业培训机构", "电工，婴幼儿发展引导员", "五级、四级、三级",
          "人社民2301030002号", issuer, "2023.1.1", "2027-12-31", "0451-86200002", "是", "哈尔滨市南岗区学府路 2 号"],
         [3, "哈尔滨市香坊区错码职业培训学校", wrong, "香坊区", "民办职业培训机构", "电工", "五级", None, None, None, None,
          "0451-55600003", "是", "哈尔滨市香坊区 3 号"],
-        [2, "哈尔滨市南岗区匠心职业技能培训学校", other, "南岗区", "民办职业培训机构", "电工，育婴员", "五级、四级、三级",
+        [2, "哈尔滨市南岗区匠心职业技能培训学校", other, "南岗区", "民办职业培训机构", "电工，婴幼儿发展引导员", "五级、四级、三级",
          "人社民2301030002号", issuer, "2023.1.1", "2027-12-31", "0451-86200002", "是", "哈尔滨市南岗区学府路 2 号"],
     ]
     sheet = write_csv(tmp_path / "机构.csv", rows)
@@ -251,7 +252,7 @@ def test_institution_sheet(mulu, project: Path, tmp_path: Path) -> None:
     assert new_ids(before, project, "institutions") == {good, other}, out
     school = record(project, "institutions", good)
     assert school["region"] == "230102"
-    assert school["offerings"] == [{"occupation": "4-10-01-02", "levels": ["五级", "四级"]},
+    assert school["offerings"] == [{"occupation": "4-10-01-01", "levels": ["五级", "四级"]},
                                    {"occupation": "6-18-02-04", "work_type": "电焊工", "levels": ["五级", "四级"]}]
     assert school["licence"] == {"number": "人社民2301020001号", "issuer": issuer, "valid_from": "2024-03-01",
                                  "valid_to": "2029-02-28"}
@@ -260,7 +261,7 @@ def test_institution_sheet(mulu, project: Path, tmp_path: Path) -> None:
     assert second["licence"]["valid_from"] == "2023-01-01"
     # Two occupations in one cell sharing their levels: one offering each.
     assert second["offerings"] == [{"occupation": "6-31-01-03", "levels": ["五级", "四级", "三级"]},
-                                   {"occupation": "4-10-01-02", "levels": ["五级", "四级", "三级"]}]
+                                   {"occupation": "4-10-01-01", "levels": ["五级", "四级", "三级"]}]
     assert "校验位不对" in line_for(out, 5) and wrong.upper() in line_for(out, 5)
     assert "与第 4 行重复" in line_for(out, 6)
     assert not any(wrong in p for p in snapshot(project))
@@ -279,8 +280,8 @@ def test_credit_code_typed_as_number_is_explained(mulu, project: Path, tmp_path:
 
 def test_mapping_file_for_unusual_headers(mulu, project: Path, tmp_path: Path) -> None:
     rows = [["工种名称", "学时数", "补助金额（元）", "技能等级", "内部编号"],
-            ["育婴员", 120, 1200, "初级", "A-17"],
-            ["育婴员", 160, 1500, "中级", "A-18"]]
+            ["婴幼儿发展引导员", 120, 1200, "初级", "A-17"],
+            ["婴幼儿发展引导员", 160, 1500, "中级", "A-18"]]
     sheet = write_xlsx(tmp_path / "自定义.xlsx", rows)
     mapping = tmp_path / "映射.yml"
     mapping.write_text("columns:\n  工种名称: 名称\n  学时数: 培训课时\n  补助金额（元）: 补贴标准（元/人）\n  内部编号: null\n"
@@ -288,14 +289,14 @@ def test_mapping_file_for_unusual_headers(mulu, project: Path, tmp_path: Path) -
     result = mulu("import", "programmes", str(sheet), "--mapping", str(mapping), *OPTIONS, cwd=project)
     assert result.code == 0, result.out
     assert "未识别的列" not in result.out
-    baby = record(project, "programmes", "hlj-4-10-01-02")
+    baby = record(project, "programmes", "hlj-4-10-01-01")
     assert [(lv["level"], lv["hours"], lv["subsidy"], lv["certificate"]) for lv in baby["levels"]] == [
         ("五级", 120, 1200, "职业资格证书"), ("四级", 160, 1500, "职业资格证书")]
 
 
 def test_unknown_columns_are_named(mulu, project: Path, tmp_path: Path) -> None:
     rows = [["类别", "职业编码", "等级", "培训课时", "补贴标准", "经办人"],
-            ["就业技能培训", "4-10-01-02", "五级", 120, 1200, "张三"]]
+            ["就业技能培训", "4-10-01-01", "五级", 120, 1200, "张三"]]
     result = mulu("import", "programmes", str(write_xlsx(tmp_path / "a.xlsx", rows)), "--dry-run", *OPTIONS,
                   cwd=project)
     assert "未识别的列“经办人”（第 F 列）已忽略" in result.out
@@ -349,8 +350,8 @@ def test_studio_sheet_with_date_cells_and_wan_yuan(mulu, project: Path, tmp_path
 
 def test_a_record_missing_a_required_column_names_every_row(mulu, project: Path, tmp_path: Path) -> None:
     rows = [["职业编码", "职业名称", "等级", "培训课时", "补贴标准"],
-            ["4-10-01-02", "育婴员", "五级", 120, 1200],
-            ["4-10-01-02", "育婴员", "四级", 160, 1500]]
+            ["4-10-01-01", "婴幼儿发展引导员", "五级", 120, 1200],
+            ["4-10-01-01", "婴幼儿发展引导员", "四级", 160, 1500]]
     before = snapshot(project)
     result = mulu("import", "programmes", str(write_xlsx(tmp_path / "无类别.xlsx", rows)), *OPTIONS, cwd=project)
     assert result.code == 1

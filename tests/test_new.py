@@ -46,6 +46,14 @@ FILL: dict[str, dict[tuple[Any, ...], Any]] = {
               ("assessment", "method"): "实际操作", ("assessment", "duration_minutes"): 90,
               ("assessment", "examiners"): 3, ("assessment", "venue"): "实训室", ("version",): "1.0",
               ("effective",): "2024-03-05"},
+    "shortages": {**COMMON, ("valid_from",): "2024-03-05", ("entries", 0, "occupation"): "6-31-01-03",
+                  ("entries", 0, "uplift_percent"): 20},
+    "qualifications": {**COMMON, ("category",): "技能人员职业资格", ("type",): "准入类", ("department",): "应急管理部",
+                       ("basis",): "《中华人民共和国安全生产法》", ("list_edition",): "2021年版"},
+    "demands": {**COMMON, ("occupation",): "6-31-01-03", ("level",): "四级", ("expected_trainees",): 100,
+                ("valid_from",): "2024-03-05", ("basis",): "劳动者问卷调查"},
+    "trainers": {**COMMON, ("occupations", 0, "occupation"): "6-31-01-03", ("occupations", 0, "levels", 0): "五级",
+                 ("qualification",): "二级/技师", ("unit", "name"): "测试实业有限公司", ("consent_date",): "2024-03-05"},
 }
 
 

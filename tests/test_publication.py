@@ -22,6 +22,7 @@ from helpers.browser import serve
 from helpers.git import commit, git, init_repo
 from helpers.project import REPO, copy_project, run_mulu
 from mulu.core.digest import canonical, record_digest
+from mulu.core.kinds import KINDS
 from mulu.core.loading import load_file
 
 RECORD = "121304004021035719"          # an institution of the sample registry
@@ -73,7 +74,7 @@ def test_frictionless_validates_every_row_of_every_resource(published: Path) -> 
     errors = [e.message for task in report.tasks for e in task.errors] + [e.message for e in report.errors]
     assert report.valid and errors == [], errors[:5]
     package = _json(published / "site" / "downloads" / "datapackage.json")
-    assert len(report.tasks) == len(package["resources"]) == 7
+    assert len(report.tasks) == len(package["resources"]) == len(KINDS)   # one CSV per kind
     for task in report.tasks:
         text = (published / "site" / "downloads" / f"{task.name}.csv").read_text(encoding="utf-8-sig")
         assert task.stats["rows"] == len(list(csv.reader(io.StringIO(text)))) - 1 > 0, task.name
@@ -186,7 +187,8 @@ def test_manifest_hashes_every_data_file_and_lists_every_record(published: Path)
         assert item == {"path": path, "sha256": hashlib.sha256(content).hexdigest(), "bytes": len(content)}
     ids = {(r["kind"], r["id"]) for r in manifest["records"]}
     assert ("institutions", RECORD) in ids
-    assert len(ids) == sum(1 for _ in (published / "registry").glob("*/*.yml")) - 3   # reference/*.yml are no records
+    reference = sum(1 for _ in (published / "registry" / "reference").glob("*.yml"))   # code lists are no records
+    assert len(ids) == sum(1 for _ in (published / "registry").glob("*/*.yml")) - reference
     head = git(published, "log", "-1", "--format=%H %cI").split()
     assert [manifest["commit"], manifest["time"]] == head
 

@@ -17,7 +17,8 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
-KINDS = ("programmes", "institutions", "assessors", "bases", "studios", "specs", "notices")
+KINDS = ("programmes", "institutions", "assessors", "bases", "studios", "specs", "notices", "shortages", "qualifications",
+         "demands", "trainers")
 
 
 def record_files(project: Path) -> list[Path]:

@@ -39,9 +39,11 @@ def _row(out: str, first: str) -> list[str]:
 def test_counts_per_jurisdiction_and_kind(mulu, project: Path) -> None:
     result = mulu("stats", cwd=project)
     assert result.code == 0, result.err
-    kinds = ["programmes", "institutions", "assessors", "bases", "studios", "specs"]
+    kinds = ["programmes", "institutions", "assessors", "bases", "studios", "specs", "shortages", "qualifications",
+             "demands", "trainers"]
     header = _row(result.out, "辖区")
-    assert header[1:] == ["培训项目", "培训机构", "认定机构", "实训基地", "技能大师工作室", "考核规范", "合计"]
+    assert header[1:] == ["培训项目", "培训机构", "认定机构", "实训基地", "技能大师工作室", "考核规范", "紧缺职业目录",
+                          "职业资格", "培训需求", "培训师资", "合计"]
     for name, prefix in PREFIXES.items():
         expected = [sum(r["region"].startswith(prefix) for r in _records(project, k)) for k in kinds]
         assert _row(result.out, name)[1:] == [str(n) for n in expected + [sum(expected)]], name

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from helpers.records import seed
+from mulu.core.status import VALIDITY
 
 AS_OF = date(2026, 11, 30)
 
@@ -134,6 +135,8 @@ def expected_due(project: Path, as_of: date, within: int) -> set[str]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         change = data.get("status_change") or {}
         if data["status"] == "在册":
+            if kind not in VALIDITY:   # periods of shortage lists and demands are no licence to renew
+                continue
             end = _day((data.get("licence") or {}).get("valid_to") if kind == "institutions" else data.get("valid_to"))
             hit = end is not None and end <= horizon
         elif data["status"] == "暂停":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -40,11 +40,13 @@ def find_root(start: Path) -> Path:
 
 @dataclass(frozen=True)
 class Opened:
-    """The outcome of opening a project: all problems, and the registry when there are none."""
+    """The outcome of opening a project: its errors, and the registry when there are none.
+    Warnings (e.g. subsidy sanity) do not stop a build; ``mulu validate`` reports them."""
 
     root: Path
     problems: list[Problem]
     registry: Registry | None
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def open_project(root: Path, *, lenient: bool = False) -> Opened:
@@ -53,8 +55,10 @@ def open_project(root: Path, *, lenient: bool = False) -> Opened:
     tree = load_tree(root, KIND_NAMES)
     reference, problems = validate_tree(tree, schemas)
     problems = sort_problems(problems)
+    warnings = [p for p in problems if p.severity == "warning"]
+    problems = [p for p in problems if p.severity != "warning"]
     registry = build_registry(tree, reference, schemas) if (lenient or not problems) else None
-    return Opened(root, problems, registry)
+    return Opened(root, problems, registry, warnings)
 
 
 def _check_shard(root: Path, ctx: Context, shard: list[tuple[str, Path]]) -> list[Problem]:
@@ -74,8 +78,8 @@ def check_project(root: Path, jobs: int | None = None, as_of: date | None = None
     With ``as_of``, dates that have passed by then are reported as warnings."""
     jobs = jobs or os.cpu_count() or 1
     schemas = compile_schemas(load_schema_files(root / "schemas"))
-    # Notices and specs are read first: rules consult notice dates and spec statuses.
-    first = ("notices", "specs")
+    # Notices, specs and shortage lists are read first: rules consult notice dates, spec statuses and lists.
+    first = ("notices", "specs", "shortages")
     tree = load_tree(root, KIND_NAMES, parse=list(first))
     _, ctx, problems = validate_frame(tree, schemas, as_of)
     for kind in first:

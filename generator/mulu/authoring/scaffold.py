@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from mulu.authoring.formatting import format_record
 from mulu.core import creditcode
 from mulu.core.kinds import KIND_BY_NAME, KINDS, Kind
+from mulu.core.loading import load_file
 from mulu.core.schemas import Field, SchemaTree, load_tree_for
+from mulu.core.vocabularies import VOCABULARY_KEYWORD, build_vocabularies
 from mulu.errors import MuluError, SchemaFileError
 
 # Fields a reviewer sets (suspension, credit-code exceptions): not offered in a template.
@@ -25,6 +27,7 @@ REVIEWER_FIELDS = frozenset({"status_change", "credit_code_exception"})
 # Fields the schema leaves optional but a domain rule asks for, per kind.
 RULE_REQUIRED: dict[str, frozenset[tuple[str, ...]]] = {
     "programmes": frozenset({("occupation",), ("levels", "level")}),
+    "institutions": frozenset({("address",)}),   # except online platforms (rules.online_rule)
 }
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 
@@ -37,6 +40,8 @@ class Known:
     name: str | None = None
     region: str | None = None
     maintainers: tuple[str, ...] = ()
+    # The project's vocabularies (registry/reference/vocabularies.yml): list name -> allowed values.
+    vocabularies: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def find_kind(name: str) -> Kind | None:
@@ -75,12 +80,15 @@ def _scalar(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _comment(field: Field, required: bool) -> list[str]:
+def _comment(field: Field, required: bool, vocabularies: dict[str, tuple[str, ...]]) -> list[str]:
     words = field.title or ""
     words += "（必填）" if required else "（选填，需要时删掉下面各行开头的“# ”）"
     text = field.description
-    enum = field.node.get("enum")
-    if enum and field.type == "string":
+    enum = field.node.get("enum") or vocabularies.get(str(field.node.get(VOCABULARY_KEYWORD)))
+    if field.type == "array" and not enum:
+        items = field.node.get("items") or {}
+        enum = vocabularies.get(str(items.get(VOCABULARY_KEYWORD)))
+    if enum and field.type in ("string", "array"):
         text += ("" if not text or text.endswith("。") else "。") + f"可选：{'、'.join(map(str, enum))}。"
     elif field.type == "boolean":
         text += ("" if not text or text.endswith("。") else "。") + "填 true（是）或 false（否）。"
@@ -115,7 +123,7 @@ class _Writer:
             off = commented or not needed
             pad = indent + (len(first_prefix) if first_prefix and not first else 0)
             if not commented:
-                for line in _comment(child, needed):
+                for line in _comment(child, needed, dict(self.known.vocabularies)):
                     self.emit(pad, line, True)
             prefix = first_prefix if first else ""
             self.value(child, key, pad, sub, off, prefix)
@@ -172,6 +180,16 @@ def template(tree: SchemaTree, kind: Kind, known: Known, schema_name: str) -> st
     return formatted.text if formatted.text is not None else text
 
 
+def project_vocabularies(root: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The allowed values of each vocabulary of the project (none when the file is unreadable:
+    the template then just leaves the choices out)."""
+    doc, _ = load_file(root / "registry" / "reference" / "vocabularies.yml", "vocabularies.yml")
+    if doc is None:
+        return ()
+    found, _ = build_vocabularies(doc)
+    return tuple((name, tuple(v.terms)) for name, v in found.items())
+
+
 def create(root: Path, kind: Kind, known: Known) -> Path:
     """Write ``registry/<kind>/<id>.yml`` from the template; never overwrites anything."""
     # Exit code 1: the request was understood but this record cannot be created.
@@ -190,7 +208,7 @@ def create(root: Path, kind: Kind, known: Known) -> Path:
         tree = load_tree_for(root / "schemas", kind.schema)
     except SchemaFileError as err:
         raise MuluError(str(err), 1) from None
-    text = template(tree, kind, known, kind.schema)
+    text = template(tree, kind, replace(known, vocabularies=known.vocabularies or project_vocabularies(root)), kind.schema)
     folder.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8", newline="\n") as out:  # "x": fail rather than overwrite

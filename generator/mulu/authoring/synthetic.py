@@ -26,10 +26,21 @@ def credit_code(rng: random.Random, prefix: str, region: str) -> str:
     return body + check_character(body)
 
 
+def reference_contains(jurisdiction: str, region: str) -> bool:
+    """Whether ``region`` lies in ``jurisdiction`` by its code (province xx0000, prefecture xxxx00)."""
+    if jurisdiction.endswith("0000"):
+        return region[:2] == jurisdiction[:2]
+    if jurisdiction.endswith("00"):
+        return region[:4] == jurisdiction[:4]
+    return region == jurisdiction
+
+
 class _Maker:
     def __init__(self, rng: random.Random, regions: list[str], occupations: list[Occupation],
                  notices: list[tuple[str, str]]) -> None:
         self.rng, self.regions, self.occupations, self.notices = rng, regions, occupations, notices
+        # Programme catalogue sections per jurisdiction (config.yml programme_sections), by region.
+        self.sections: dict[str, tuple[str, ...]] = {}
 
     def person(self) -> str:
         return self.rng.choice(SURNAMES) + "".join(self.rng.choice(GIVEN) for _ in range(self.rng.randint(1, 2)))
@@ -52,7 +63,9 @@ class _Maker:
         base = [700, 1000, 1500, 2000, 3000]
         rec["levels"] = [{"level": lv, "hours": 80 + 40 * k, "subsidy": base[min(k, 4)],
                           "certificate": "职业技能等级证书"} for k, lv in enumerate(occ.levels)]
-        rec["shortage"] = i % 7 == 0
+        names = next((v for j, v in self.sections.items() if reference_contains(j, rec["region"])), None)
+        if names:
+            rec["section"] = self.rng.choice(names)
         rec["effective"] = rec["listed"]["date"]
         rec["notes"] = f"第{i}号合成项目：面向城乡劳动者开展{occ.name}技能培训，培训合格后参加等级认定。"
         return rec
@@ -130,7 +143,8 @@ def generate(source: Path, dest: Path, n: int, seed: int = 0, editions: int = 0)
     With ``editions``, ``dest`` becomes a git repository: the records are committed, then each
     jurisdiction's programme catalogue is published ``editions`` times (one commit each), every
     edition changing some subsidies, leaving some programmes out and adding new ones."""
-    from mulu.core.loading import load_file
+    from mulu.core.config import parse_config
+    from mulu.core.loading import OPTIONAL_REFERENCE_FILES, REFERENCE_FILES, load_file
     from mulu.core.reference import build_reference
 
     rng = random.Random(seed)
@@ -140,13 +154,16 @@ def generate(source: Path, dest: Path, n: int, seed: int = 0, editions: int = 0)
     shutil.copytree(source / "registry" / "reference", dest / "registry" / "reference", dirs_exist_ok=True)
     shutil.copy2(source / "registry" / "config.yml", dest / "registry" / "config.yml")
     docs = {name: load_file(dest / "registry" / "reference" / f"{name}.yml", name)[0]
-            for name in ("regions", "occupations", "levels")}
+            for name in REFERENCE_FILES + OPTIONAL_REFERENCE_FILES
+            if (dest / "registry" / "reference" / f"{name}.yml").is_file()}
     reference, _ = build_reference({k: v for k, v in docs.items() if v is not None})
     regions = sorted(c for c in reference.regions if c[:2] in ("23", "22", "21", "13") or c.startswith("3703"))
     start = date(2022, 1, 3)
     notices = [_notice(i, start + timedelta(days=7 * i), rng.choice(regions)) for i in range(max(8, n // 50))]
     maker = _Maker(rng, regions, list(reference.occupations.values()),
                    [(x["id"], x["date"]) for x in notices])
+    config, _ = load_file(dest / "registry" / "config.yml", "config.yml")
+    maker.sections = dict(parse_config(config.data if config is not None else None).programme_sections)
     makers: dict[str, Callable[[int], dict[str, Any]]] = {
         "programmes": maker.programme, "institutions": maker.institution, "assessors": maker.assessor,
         "bases": maker.base, "studios": maker.studio, "specs": maker.spec}

@@ -44,6 +44,9 @@ class ProjectConfig:
     site_url: str = ""
     reviewers: tuple[str, ...] = ()
     catalogues: tuple[Catalogue, ...] = ()
+    # jurisdiction code -> the sections of its programme catalogue (重点产业指导目录 / 一般性目录)
+    programme_sections: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    mask_trainer_names: bool = False
     code_reviewers: tuple[str, ...] = ()
     department_accounts: tuple[str, ...] = ()
     # kind (or "all") -> field paths only a reviewer may change, e.g. "levels[].subsidy"
@@ -76,6 +79,8 @@ def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
     data = data or {}
     repo = data.get("repository")
     repo = repo if isinstance(repo, Mapping) else {}
+    privacy = data.get("privacy")
+    privacy = privacy if isinstance(privacy, Mapping) else {}
     days = data.get("expiring_days")
     marks = data.get("reviewer_only_fields")
     marks = marks if isinstance(marks, Mapping) else {}
@@ -89,8 +94,16 @@ def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
         site_url=_text(data, "site_url"),
         reviewers=_accounts(data.get("reviewers")),
         catalogues=catalogues,
+        programme_sections=_sections(data.get("programme_sections")),
+        mask_trainer_names=bool(privacy.get("mask_trainer_names", False)),
         code_reviewers=_accounts(data.get("code_reviewers")),
         department_accounts=_accounts(data.get("department_accounts")),
         expiring_days=days if isinstance(days, int) and not isinstance(days, bool) and days >= 0 else 60,
         reviewer_only_fields={str(k): tuple(str(f) for f in v) for k, v in marks.items() if isinstance(v, list)},
     )
+
+
+def _sections(raw: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, Mapping):
+        return {}
+    return {str(code): tuple(str(s) for s in names) for code, names in raw.items() if isinstance(names, list)}

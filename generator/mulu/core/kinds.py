@@ -29,6 +29,10 @@ KINDS: tuple[Kind, ...] = (
     Kind("studios", "studio.schema.json", "技能大师工作室目录", "技能大师工作室", unit_field="host"),
     Kind("specs", "spec.schema.json", "专项职业能力考核规范目录", "考核规范"),
     Kind("notices", "notice.schema.json", "调整公告", "调整公告"),
+    Kind("shortages", "shortage.schema.json", "急需紧缺职业（工种）目录", "紧缺职业目录"),
+    Kind("qualifications", "qualification.schema.json", "国家职业资格目录", "职业资格"),
+    Kind("demands", "demand.schema.json", "劳动者培训需求目录", "培训需求"),
+    Kind("trainers", "trainer.schema.json", "师资库", "培训师资", unit_field="unit"),
 )
 KIND_BY_NAME: dict[str, Kind] = {k.name: k for k in KINDS}
 # The kinds whose records are bodies identified by a credit code (institutions, assessors).
@@ -55,7 +59,7 @@ def references(kind: str, data: dict[str, Any]) -> Iterator[RecordRef]:
         target = get_path(data, path)
         if isinstance(target, str):
             yield RecordRef(path, "notices", target)
-    if kind == "programmes" and isinstance(data.get("spec"), str):
+    if kind in ("programmes", "demands") and isinstance(data.get("spec"), str):
         yield RecordRef(("spec",), "specs", data["spec"])
     if kind == "specs" and isinstance(data.get("replaced_by"), str):
         yield RecordRef(("replaced_by",), "specs", data["replaced_by"])
@@ -92,6 +96,20 @@ def occupation_uses(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath
             yield ("master", "occupation"), code, []
     elif kind == "specs" and isinstance(data.get("occupation"), str):
         yield ("occupation",), data["occupation"], []
+    elif kind == "trainers":
+        for i, item in enumerate(data.get("occupations") or []):
+            if isinstance(item, dict) and isinstance(item.get("occupation"), str):
+                yield ("occupations", i, "occupation"), item["occupation"], list(item.get("levels") or [])
+    elif kind == "qualifications":
+        for i, code in enumerate(data.get("occupations") or []):
+            if isinstance(code, str):
+                yield ("occupations", i), code, []
+    elif kind == "demands" and isinstance(data.get("occupation"), str):
+        yield ("occupation",), data["occupation"], [str(data["level"])] if isinstance(data.get("level"), str) else []
+    elif kind == "shortages":
+        for i, item in enumerate(data.get("entries") or []):
+            if isinstance(item, dict) and isinstance(item.get("occupation"), str):
+                yield ("entries", i, "occupation"), item["occupation"], list(item.get("levels") or [])
 
 
 def credit_codes(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath, str]]:

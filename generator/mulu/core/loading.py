@@ -310,7 +310,9 @@ def load_file(path: Path, file: str) -> tuple[Document | None, list[Problem]]:
 _ID_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-REFERENCE_FILES = ("regions", "occupations", "levels")
+REFERENCE_FILES = ("regions", "occupations", "levels", "vocabularies")
+# Reference files a registry may leave out (curated additions to the lists above).
+OPTIONAL_REFERENCE_FILES = ("occupation_overlay",)
 
 
 @dataclass
@@ -353,8 +355,10 @@ def load_tree(root: Path, kinds: list[str], parse: list[str] | None = None) -> L
                                 None, None, "", "找不到目录设置文件 registry/config.yml：请确认在项目根目录下运行，"
                                 "或用 --root 指定项目目录。", "file.missing"))
     reference: dict[str, Document] = {}
-    for name in REFERENCE_FILES:
+    for name in REFERENCE_FILES + OPTIONAL_REFERENCE_FILES:
         path = registry / "reference" / f"{name}.yml"
+        if not path.is_file() and not path.is_symlink() and name in OPTIONAL_REFERENCE_FILES:
+            continue
         if not path.is_file() and not path.is_symlink():
             problems.append(Problem(_rel(root, path), None, None, "", f"缺少参考代码表 {name}.yml。", "file.missing"))
             continue

@@ -13,6 +13,7 @@ from mulu.core.kinds import KIND_BY_NAME, credit_codes, occupation_uses, referen
 from mulu.core.loading import Document, FieldPath, field_name, get_path
 from mulu.core.problems import Problem, Severity
 from mulu.core.reference import Reference
+from mulu.core.shortages import ShortageEntry, as_of_date, programme_uplifts
 from mulu.core.status import (
     BARRED_UNTIL,
     DEFAULT_EXPIRING_DAYS,
@@ -35,6 +36,8 @@ class Context:
     spec_status: dict[str, str] = field(default_factory=dict)  # spec id -> recorded status
     as_of: date | None = None            # time warnings are given only when set
     expiring_days: int = DEFAULT_EXPIRING_DAYS
+    shortages: tuple[ShortageEntry, ...] = ()   # entries of the listed shortage lists
+    sections: dict[str, tuple[str, ...]] = field(default_factory=dict)   # jurisdiction -> programme sections
 
 
 Found = Iterator[tuple[FieldPath, str]]
@@ -74,13 +77,19 @@ def occupation_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
     for path, code, levels in occupation_uses(kind, data):
         occ = ctx.reference.occupations.get(code)
         if occ is None:
-            yield path, f"职业编码 {code} 不在职业代码表中：请对照《国家职业分类大典》核对，或请审核人把它加入 registry/reference/occupations.yml。"
+            near = "、".join(f"{o.code} {o.name}" for o in ctx.reference.nearest_occupations(code))
+            hint = f"最接近的编码有：{near}。" if near else ""
+            yield path, (f"职业编码 {code} 不是《国家职业分类大典》（2022 年版）中的职业：{hint}"
+                         "请对照大典核对编码（registry/reference/occupations.yml 收录全部职业）。")
             continue
         if edition and edition != occ.edition:
             yield ("occupation", "edition"), f"职业编码 {code}（{occ.name}）在代码表中属于 {occ.edition} 年版大典，不是 {edition} 年版。"
         for level in levels:
             if level not in occ.levels:
-                yield path, f"职业“{occ.name}”（{code}）没有“{level}”这个等级，只设有：{'、'.join(occ.levels)}。"
+                note = "" if occ.levels_known else (
+                    "（该职业的等级设置尚未整理，暂按五级至一级接受；确有此等级的，请审核人写入"
+                    " registry/reference/occupation_overlay.yml）")
+                yield path, f"职业“{occ.name}”（{code}）没有“{level}”这个等级，只设有：{'、'.join(occ.levels)}{note}。"
 
 
 def reference_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
@@ -157,12 +166,136 @@ def weights_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
         yield ("competencies",), f"各工作任务的考核比重之和应为 100%，现在是 {sum(numbers)}%：请调整 weight。"
 
 
+def subsidy_sanity_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Warnings: a higher level paying less than a lower one, an assessment fee above the subsidy."""
+    if kind != "programmes":
+        return
+    rank = {name: i for i, name in enumerate(ctx.reference.levels)}
+    paid: list[tuple[int, int, str]] = []   # (rank, index, level) of levels with a subsidy
+    for i, lv in enumerate(data.get("levels") or []):
+        if not isinstance(lv, dict):
+            continue
+        subsidy, fee = lv.get("subsidy"), lv.get("assessment_fee")
+        if isinstance(subsidy, int) and isinstance(fee, int) and fee > subsidy:
+            yield ("levels", i, "assessment_fee"), (f"鉴定费 {fee} 元高于补贴标准 {subsidy} 元：鉴定费是补贴的一部分，"
+                                                    "请核对两个金额（或单位是否写错）。")
+        # 0 means "not subsidised" (a / in the published sheet), not a low amount.
+        if isinstance(subsidy, int) and subsidy > 0 and lv.get("level") in rank:
+            paid.append((rank[lv["level"]], i, lv["level"]))
+    paid.sort()
+    levels = data.get("levels") or []
+    for (_, lower_i, lower), (_, higher_i, higher) in zip(paid, paid[1:]):
+        low, high = levels[lower_i]["subsidy"], levels[higher_i]["subsidy"]
+        if high < low:
+            yield ("levels", higher_i, "subsidy"), (f"{higher}的补贴标准 {high} 元低于{lower}的 {low} 元：等级越高，"
+                                                    "补贴通常不低于下一级，请核对金额。")
+
+
+def shortage_list_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Each entry of a shortage list gives its uplift one way, and names an occupation once."""
+    if kind != "shortages":
+        return
+    seen: set[tuple[Any, Any]] = set()
+    for i, entry in enumerate(data.get("entries") or []):
+        if not isinstance(entry, dict):
+            continue
+        has_percent, has_amount = "uplift_percent" in entry, "uplift_amount" in entry
+        if has_percent == has_amount:
+            yield ("entries", i), "每个紧缺职业的补贴上浮要写上浮比例（uplift_percent）或上浮金额（uplift_amount），且只写一个。"
+        key = (entry.get("occupation"), entry.get("work_type"))
+        if key in seen:
+            yield ("entries", i, "occupation"), f"职业 {key[0]}{'（' + str(key[1]) + '）' if key[1] else ''} 在本目录中重复：每个职业（工种）只列一次。"
+        seen.add(key)
+
+
+def shortage_claim_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """A programme's shortage flag and uplift must be what a shortage list in force gives it."""
+    if kind != "programmes" or not ("shortage" in data or "shortage_uplift_percent" in data):
+        return
+    claimed, percent = data.get("shortage"), data.get("shortage_uplift_percent")
+    if claimed is False and percent is not None:
+        yield ("shortage_uplift_percent",), "shortage 为 false 的项目不能有紧缺上浮比例：请删除 shortage_uplift_percent。"
+        return
+    if claimed is False:
+        return
+    day = ctx.as_of.isoformat() if ctx.as_of is not None else as_of_date()
+    uplifts = programme_uplifts(data, ctx.shortages, ctx.reference, day)
+    path = ("shortage",) if "shortage" in data else ("shortage_uplift_percent",)
+    if not uplifts:
+        code = get_path(data, ("occupation", "code"))
+        yield path, (f"没有依据的紧缺上浮：{day} 生效的急需紧缺职业（工种）目录中，本项目所在地区没有列入职业 {code}。"
+                     "紧缺上浮由目录推出，请删除 shortage 和 shortage_uplift_percent；如确已列入，"
+                     "请把该职业加入 registry/shortages/ 中相应的目录。")
+        return
+    given = {u.entry.percent for u in uplifts}
+    if isinstance(percent, int) and percent not in given:
+        lists = "、".join(sorted({f"{u.entry.list_name}（{u.text}）" for u in uplifts}))
+        yield ("shortage_uplift_percent",), (f"紧缺上浮比例写的是 {percent}%，但生效中的目录给出的是：{lists}。"
+                                             "请删除 shortage_uplift_percent（上浮由目录推出），或核对目录。")
+
+
+def demand_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """A training demand names an occupation (at a level) or one special-ability spec."""
+    if kind != "demands":
+        return
+    if ("occupation" in data) == ("spec" in data):
+        yield ("occupation",), "职业（occupation）和专项职业能力考核规范（spec）必须且只能填一个。"
+    elif "spec" in data and "level" in data:
+        yield ("level",), "专项职业能力不分等级：请删除 level。"
+
+
+def section_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """Programmes of a jurisdiction that splits its catalogue name one of its sections."""
+    if kind != "programmes" or not isinstance(data.get("region"), str):
+        return
+    region = data["region"]
+    jurisdiction = next((j for j in ctx.sections if ctx.reference.in_region(region, j)), None)
+    section = data.get("section")
+    if jurisdiction is None:
+        if section is not None:
+            yield ("section",), (f"{ctx.reference.region_name(region)}的培训项目目录没有分区：请删除 section"
+                                 "（分区在 registry/config.yml 的 programme_sections 中按辖区设置）。")
+        return
+    allowed = ctx.sections[jurisdiction]
+    if section is None:
+        yield ("region",), (f"{ctx.reference.region_name(jurisdiction)}的培训项目目录分为：{'、'.join(allowed)}。"
+                            "请用 section 写明本项目属于哪一个。")
+    elif section not in allowed:
+        yield ("section",), f"目录分区只能是以下之一：{'、'.join(allowed)}；现在是“{section}”。"
+
+
+ONLINE_PLATFORM = "线上培训平台"
+
+
+def online_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """An online platform states its URL, operator, filing number and audit status and has no
+    street address; every other institution has an address."""
+    if kind != "institutions" or not isinstance(data.get("type"), str):
+        return
+    if data["type"] == ONLINE_PLATFORM:
+        if "online" not in data:
+            yield ("type",), ("线上培训平台必须填写 online：平台网址（url）、运营单位（operator）、备案号（filing_number）"
+                              "和审核状态（audit_status）。")
+        if "address" in data:
+            yield ("address",), "线上培训平台不填街道地址：请删除 address，把网址写在 online.url。"
+        if data.get("delivery") == "线下":
+            yield ("delivery",), "线上培训平台的培训方式只能是“线上”或“线上线下”。"
+    else:
+        if "address" not in data:
+            # Worded as the schema words a missing field (only online platforms may leave it out).
+            yield ("address",), "缺少必填字段“address”（地址）：请在记录中添加。"
+        if "online" in data and data.get("delivery") not in ("线上", "线上线下"):
+            yield ("online",), "填写了 online（线上培训平台信息）的机构，培训方式（delivery）应为“线上”或“线上线下”。"
+
+
+
+
 # -- clean text -------------------------------------------------------------------------
 # Fields that use the schemas' shared "text" definition are prose and may span lines; every
 # other string (names, codes, URLs, accounts, dates) is one line. tests/test_attacks.py checks
 # this set against schemas/. A schema pattern cannot say "one line": Python's "$" also
 # matches before a final newline, so "https://x\n" passes "^https?://[^\s]+$".
-PROSE_FIELDS = frozenset({"address", "definition", "edition_note", "knowledge", "method", "norms", "notes", "reason",
+PROSE_FIELDS = frozenset({"address", "basis", "definition", "edition_note", "knowledge", "method", "norms", "notes", "reason",
                           "requirements", "source", "summary", "target", "venue"})
 
 
@@ -335,10 +468,11 @@ def edition_record_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
 
 RULES: tuple[Rule, ...] = (credit_code_rule, region_rule, occupation_rule, reference_rule, status_rule,
                            date_order_rule, programme_rule, weights_rule, time_rule,
-                           edition_notice_rule, edition_record_rule)
+                           edition_notice_rule, edition_record_rule, online_rule, shortage_list_rule,
+                           shortage_claim_rule, demand_rule, section_rule)
 RULES += (clean_text_rule,)  # clean text applies to every record, whatever other rules say
 # Rules whose findings are warnings: they never fail a check unless --strict.
-WARNING_RULES: tuple[Rule, ...] = (time_warning_rule,)
+WARNING_RULES: tuple[Rule, ...] = (time_warning_rule, subsidy_sanity_rule)
 
 
 def rule_problems(kind: str, doc: Document, ctx: Context) -> list[Problem]:

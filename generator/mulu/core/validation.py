@@ -9,10 +9,13 @@ from pathlib import Path
 from mulu.core.config import parse_config
 from mulu.core.kinds import KIND_BY_NAME
 from mulu.core.loading import Document, LoadedTree, field_name, get_path, yaml11_boolean_message
+from mulu.core.privacy import personal_data_problems
 from mulu.core.problems import Problem
 from mulu.core.reference import Reference, build_reference
 from mulu.core.rules import Context, rule_problems
 from mulu.core.schemas import Schema, schema_problems
+from mulu.core.shortages import shortage_entries
+from mulu.core.vocabularies import vocabulary_problems
 
 
 def record_id(path: str | Path) -> str:
@@ -46,10 +49,12 @@ def yaml11_boolean_problems(doc: Document, found: list[Problem]) -> list[Problem
 
 def record_problems(kind: str, doc: Document, schema: Schema, ctx: Context) -> list[Problem]:
     """Every problem of one record: its schema, its id, and the domain rules."""
-    found = yaml11_boolean_problems(doc, schema_problems(schema, doc))
+    found = (yaml11_boolean_problems(doc, schema_problems(schema, doc))
+             + vocabulary_problems(schema, doc, ctx.reference.vocabularies))
     # A value the schema already rejects (e.g. an empty notice id) needs no second message from a rule.
     flagged = {p.field for p in found}
-    return found + _id_problem(doc) + [p for p in rule_problems(kind, doc, ctx) if p.field not in flagged]
+    return (found + _id_problem(doc) + [p for p in rule_problems(kind, doc, ctx) if p.field not in flagged]
+            + personal_data_problems(schema, doc))
 
 
 def duplicate_id_problems(tree: LoadedTree) -> list[Problem]:
@@ -77,8 +82,10 @@ def make_context(tree: LoadedTree, reference: Reference, as_of: date | None = No
                 if isinstance(d.data.get("edition"), dict)}
     config = parse_config(tree.config.data if tree.config is not None else None)
     spec_status = {record_id(d.file): str(d.data.get("status", "")) for d in tree.records.get("specs", [])}
+    shortages = shortage_entries((record_id(d.file), d.data) for d in tree.records.get("shortages", []))
     return Context(reference, ids, notice_dates, editions=editions, jurisdictions=config.jurisdictions,
-                   spec_status=spec_status, as_of=as_of, expiring_days=config.expiring_days)
+                   spec_status=spec_status, as_of=as_of, expiring_days=config.expiring_days, shortages=shortages,
+                   sections=config.programme_sections)
 
 
 def _config_problems(tree: LoadedTree, schemas: dict[str, Schema], reference: Reference) -> list[Problem]:

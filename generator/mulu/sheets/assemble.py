@@ -24,7 +24,8 @@ from mulu.sheets.rows import Note, Row
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 PACKAGE_NOTE = "培训包项目（原表标注 *）"
-_ID_WORDS = {"bases": "base", "studios": "studio", "specs": "zx"}
+_ID_WORDS = {"bases": "base", "studios": "studio", "specs": "zx", "shortages": "jq", "qualifications": "zg",
+             "demands": "xq", "trainers": "sz"}
 
 
 # ---- 4. records -----------------------------------------------------------------------------
@@ -65,6 +66,8 @@ def item_identity(kind: str, item: dict[str, Any]) -> Any:
         return (item.get("occupation"), item.get("work_type"))
     if kind == "specs":
         return item.get("task")
+    if kind in ("shortages", "trainers"):
+        return (item.get("occupation"), item.get("work_type"))
     return id(item)
 
 

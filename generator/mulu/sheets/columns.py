@@ -150,6 +150,8 @@ _EXCEPTION = _c("信用代码校验例外原因", "credit_code_exception", "reas
 PROGRAMMES = Table("programmes", (
     *_common_head(("项目名称", "职业（工种）名称", "职业（工种）", "培训项目", "专项职业能力名称", "项目")),
     _c("培训类别", "category", type=ENUM, aliases=("类别", "项目类别", "培训类型"), carry_down=True),
+    _c("目录分区", "section", aliases=("目录类别", "所属目录")),
+    _c("培训形式", "forms", type=LIST, aliases=("培训方式（形式）",)),
     _c("职业编码", "occupation", "code", type=OCCUPATION, aliases=("职业代码",)),
     _c("职业名称", "occupation", "code", type=OCCUPATION_NAME, source=("occupation", "code"), aliases=("职业",)),
     _c("工种", "occupation", "work_type", aliases=("工种名称",)),
@@ -178,6 +180,11 @@ INSTITUTIONS = Table("institutions", (
     *_common_head(("机构名称", "培训机构名称", "单位名称", "培训机构"))[1:],
     _c("机构类型", "type", type=ENUM, aliases=("类型", "办学类型", "机构性质"), carry_down=True),
     _c("地址", "address", aliases=("办学地址", "培训地址", "机构地址")),
+    _c("培训方式", "delivery", type=ENUM, aliases=("线上线下",)),
+    _c("平台网址", "online", "url", aliases=("线上平台网址",)),
+    _c("平台运营单位", "online", "operator", aliases=("运营单位",)),
+    _c("平台备案号", "online", "filing_number", aliases=("备案号",)),
+    _c("平台审核状态", "online", "audit_status", type=ENUM, aliases=("审核状态",)),
     *_offerings("offerings"),
     _c("承担补贴性培训", "subsidised", type=BOOLEAN, aliases=("是否承担补贴性培训", "补贴性培训")),
     _c("办学许可证编号", "licence", "number", aliases=("办学许可证号", "许可证编号")),
@@ -233,6 +240,7 @@ STUDIOS = Table("studios", (
     _c("依托单位", "host", "name", aliases=("依托单位名称", "所在单位")),
     _c("依托单位信用代码", "host", "credit_code", type=CREDIT_CODE, aliases=("依托单位统一社会信用代码",)),
     _c("依托单位机构编号", "host", "institution"),
+    _c("工作室类型", "type", type=ENUM, aliases=("类型",)),
     _c("级别", "level", type=ENUM, aliases=("工作室级别",), carry_down=True),
     _c("批次年份", "batch_year", type=YEAR, aliases=("批次", "年份", "认定年份")),
     _c("资助资金（元）", "subsidy", type=MONEY, aliases=("资助资金", "补助资金", "资助金额")),
@@ -285,7 +293,63 @@ NOTICES = Table("notices", (
     _c("信息来源", "source", aliases=("来源",)),
 ))
 
-TABLES: dict[str, Table] = {t.kind: t for t in (PROGRAMMES, INSTITUTIONS, ASSESSORS, BASES, STUDIOS, SPECS, NOTICES)}
+SHORTAGES = Table("shortages", (
+    *_common_head(("目录名称", "紧缺职业目录名称")),
+    _c("有效期起", "valid_from", type=DATE, aliases=("执行日期", "实施日期")),
+    _c("有效期止", "valid_to", type=DATE),
+    _c("职业编码", "entries", "occupation", type=OCCUPATION, item=True, aliases=("职业代码",)),
+    _c("职业名称", "entries", "occupation", type=OCCUPATION_NAME, item=True, source=("entries", "occupation"),
+       aliases=("职业", "职业（工种）", "紧缺职业（工种）")),
+    _c("工种", "entries", "work_type", item=True, aliases=("工种名称",)),
+    _c("适用等级", "entries", "levels", type=LEVELS, item=True, aliases=("等级",)),
+    _c("上浮比例（%）", "entries", "uplift_percent", type=INTEGER, item=True, aliases=("上浮比例",)),
+    _c("上浮金额（元/人）", "entries", "uplift_amount", type=MONEY, item=True, aliases=("上浮金额",)),
+    *_common_tail(),
+    _c("备注", "notes", aliases=("说明",)),
+), items="entries")
+
+QUALIFICATIONS = Table("qualifications", (
+    *_common_head(("职业资格名称", "资格名称")),
+    _c("类别", "category", type=ENUM, aliases=("资格类别",), carry_down=True),
+    _c("资格类型", "type", type=ENUM, aliases=("类型",)),
+    _c("实施部门", "department", aliases=("实施部门（单位）", "实施单位")),
+    _c("设定依据", "basis", aliases=("资格设置依据",)),
+    _c("相关职业编码", "occupations", type=OCCUPATIONS, aliases=("职业编码",)),
+    _c("相关职业", "occupations", type=OCCUPATION_NAMES, source=("occupations",), aliases=("职业名称",)),
+    _c("证书名称", "certificate"),
+    _c("目录版本", "list_edition", aliases=("版本",)),
+    *_common_tail(),
+    _c("备注", "notes", aliases=("说明",)),
+))
+
+DEMANDS = Table("demands", (
+    *_common_head(("需求名称", "培训需求")),
+    _c("职业编码", "occupation", type=OCCUPATION, aliases=("职业代码",)),
+    _c("职业名称", "occupation", type=OCCUPATION_NAME, source=("occupation",), aliases=("职业", "职业（工种）")),
+    _c("工种", "work_type", aliases=("工种名称",)),
+    _c("专项职业能力考核规范编号", "spec", aliases=("考核规范编号",)),
+    _c("等级", "level", type=LEVEL, aliases=("培训等级",)),
+    _c("预计培训人数", "expected_trainees", type=INTEGER, aliases=("需求人数", "预计人数")),
+    _c("需求期起", "valid_from", type=DATE),
+    _c("需求期止", "valid_to", type=DATE),
+    _c("需求来源", "basis", type=ENUM, aliases=("来源方式",)),
+    *_common_tail(),
+    _c("备注", "notes", aliases=("说明",)),
+))
+
+TRAINERS = Table("trainers", (
+    *_common_head(("姓名", "师资姓名", "教师姓名")),
+    *_offerings("occupations"),
+    _c("职称或证书等级", "qualification", aliases=("职称", "证书等级", "技能等级证书")),
+    _c("所在单位", "unit", "name", aliases=("单位", "工作单位")),
+    _c("所在单位信用代码", "unit", "credit_code", type=CREDIT_CODE, aliases=("单位信用代码",)),
+    _c("所在单位机构编号", "unit", "institution"),
+    _c("同意公开日期", "consent_date", type=DATE, aliases=("授权日期",)),
+    *_common_tail(),
+), items="occupations")
+
+TABLES: dict[str, Table] = {t.kind: t for t in (PROGRAMMES, INSTITUTIONS, ASSESSORS, BASES, STUDIOS, SPECS, NOTICES,
+                                                 SHORTAGES, QUALIFICATIONS, DEMANDS, TRAINERS)}
 
 # Columns the site's downloads add for readers (mulu.site.downloads): the 文号 next to each
 # notice id, and the record digest. Import skips them.

@@ -41,7 +41,9 @@ from mulu.core.problems import Problem
 from mulu.core.registry import Registry
 from mulu.core.rules import Context
 from mulu.core.schemas import SchemaTree, load_tree_for
+from mulu.core.shortages import shortage_entries
 from mulu.core.validation import record_problems
+from mulu.core.vocabularies import allowed_values
 from mulu.errors import MuluError
 from mulu.history.editions import Edition, edition_of
 from mulu.sheets import columns as C
@@ -103,7 +105,7 @@ def _lookups(registry: Registry, kind: str) -> Lookups:
     enums = {}
     for col in C.TABLES[kind].columns:
         if col.type in (C.ENUM, C.LEVEL):
-            enums[col.path] = list(schema_node(registry, kind, col.path).get("enum", []))
+            enums[col.path] = allowed_values(schema_node(registry, kind, col.path), registry.reference.vocabularies)
     jurisdictions = registry.config.jurisdictions
     return Lookups(registry.reference, jurisdictions, enums)
 
@@ -180,7 +182,9 @@ def _context(registry: Registry, new_ids: Iterable[str], kind: str) -> Context:
     dates = {r.id: str(r.data["date"]) for r in registry.records.get("notices", {}).values() if r.data.get("date")}
     editions = {r.id: r.data["edition"] for r in registry.records.get("notices", {}).values()
                 if isinstance(r.data.get("edition"), dict)}
-    return Context(registry.reference, ids, dates, editions, tuple(registry.config.jurisdictions))
+    shortages = shortage_entries((r.id, r.data) for r in registry.records.get("shortages", {}).values())
+    return Context(registry.reference, ids, dates, editions, tuple(registry.config.jurisdictions), shortages=shortages,
+                   sections=registry.config.programme_sections)
 
 
 def _fields(table: Table, data: dict[str, Any], lookups: Lookups, item: bool) -> dict[str, str]:
@@ -281,7 +285,10 @@ def _classify(plan: Plan, registry: Registry, table: Table, assembler: Assembler
         if prepare is not None:
             data = order_like_schema(prepare(data, existing), schema.tree)
         file = f"registry/{table.kind}/{draft.id}.yml"
-        problems = record_problems(table.kind, Document(file, data, {}), schema, ctx)
+        found = record_problems(table.kind, Document(file, data, {}), schema, ctx)
+        # Warnings (e.g. subsidy sanity) are shown, not refused: the row is still imported.
+        plan.notes += [_problem_note(table, draft, p) for p in found if p.severity == "warning"]
+        problems = [p for p in found if p.severity != "warning"]
         if problems:
             notes = [_problem_note(table, draft, problem) for problem in problems]
             plan.errors += notes

@@ -23,6 +23,7 @@ from mulu.core.loading import get_path, load_tree
 from mulu.core.reference import Reference
 from mulu.core.registry import Record, Registry, build_registry
 from mulu.core.schemas import compile_schemas, load_schema_files
+from mulu.core.vocabularies import allowed_values
 from mulu.sheets import columns as C
 from mulu.sheets.columns import Column, Table
 
@@ -261,8 +262,9 @@ def table_schema(registry: Registry, kind: str) -> dict[str, Any]:
         if col.type == C.BOOLEAN:
             field.update(trueValues=[C.TRUE_TEXT], falseValues=[C.FALSE_TEXT])
         constraints: dict[str, Any] = {}
-        if col.type in (C.ENUM, C.LEVEL) and node.get("enum"):
-            constraints["enum"] = list(node["enum"])
+        allowed = allowed_values(node, registry.reference.vocabularies)
+        if col.type in (C.ENUM, C.LEVEL) and allowed:
+            constraints["enum"] = allowed
         # Table Schema allows a pattern on strings only (a date is checked as a date).
         if "pattern" in node and field["type"] == "string" and col.type not in _LIST_TYPES:
             constraints["pattern"] = node["pattern"]

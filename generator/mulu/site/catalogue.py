@@ -74,11 +74,20 @@ def _field(*keys: str) -> Callable[[Record, Registry], Any]:
     return lambda record, registry: get_path(record.data, keys)
 
 
+def _delivery(record: Record, registry: Registry) -> str:
+    """线下 / 线上 / 线上线下 as stated; an online platform that states none is 线上."""
+    stated = record.data.get("delivery")
+    if isinstance(stated, str):
+        return stated
+    return "线上" if record.data.get("type") == "线上培训平台" else ""
+
+
 COLUMNS: dict[str, tuple[CatalogueColumn, ...]] = {
     "programmes": (CatalogueColumn("职业（工种）", _programme_occupation), CatalogueColumn("等级", _levels_text),
-                   CatalogueColumn("最高补贴（元）", _subsidy, numeric=True), CatalogueColumn("培训类别", _field("category"))),
+                   CatalogueColumn("最高补贴（元）", _subsidy, numeric=True), CatalogueColumn("培训类别", _field("category")),
+                   CatalogueColumn("目录分区", _field("section"))),
     "institutions": (CatalogueColumn("统一社会信用代码", lambda r, g: r.id), CatalogueColumn("机构类型", _field("type")),
-                     CatalogueColumn("培训职业", _occupations)),
+                     CatalogueColumn("培训职业", _occupations), CatalogueColumn("培训方式", _delivery)),
     "assessors": (CatalogueColumn("统一社会信用代码", lambda r, g: r.id), CatalogueColumn("机构类型", _field("type")),
                   CatalogueColumn("认定职业", _occupations)),
     "bases": (CatalogueColumn("类别", _field("category")), CatalogueColumn("级别", _field("level")),
@@ -86,6 +95,17 @@ COLUMNS: dict[str, tuple[CatalogueColumn, ...]] = {
     "studios": (CatalogueColumn("领办人", _field("master", "name")), CatalogueColumn("职业", _occupations),
                 CatalogueColumn("级别", _field("level")), CatalogueColumn("依托单位", _field("host", "name"))),
     "specs": (CatalogueColumn("规范编号", _field("number")), CatalogueColumn("相关职业", _occupations)),
+    "shortages": (CatalogueColumn("有效期起", _field("valid_from")), CatalogueColumn("有效期止", _field("valid_to")),
+                  CatalogueColumn("紧缺职业", _occupations),
+                  CatalogueColumn("职业数", lambda r, g: len(r.data.get("entries") or []), numeric=True)),
+    "qualifications": (CatalogueColumn("类别", _field("category")), CatalogueColumn("类型", _field("type")),
+                       CatalogueColumn("实施部门", _field("department")), CatalogueColumn("目录版本", _field("list_edition"))),
+    "demands": (CatalogueColumn("职业（工种）", _occupations), CatalogueColumn("等级", _field("level")),
+                CatalogueColumn("预计培训人数", _field("expected_trainees"), numeric=True),
+                CatalogueColumn("需求期", lambda r, g: f"{r.data.get('valid_from', '')}—{r.data.get('valid_to', '')}"),
+                CatalogueColumn("需求来源", _field("basis"))),
+    "trainers": (CatalogueColumn("任教职业", _occupations), CatalogueColumn("等级", _levels_text),
+                 CatalogueColumn("职称或证书等级", _field("qualification")), CatalogueColumn("所在单位", _field("unit", "name"))),
     "notices": (CatalogueColumn("文号", _field("number")), CatalogueColumn("发文日期", _field("date")),
                 CatalogueColumn("发文机关", _field("issuer"))),
 }
@@ -114,7 +134,19 @@ def rows_data(kind: str, registry: Registry, ctx: SiteContext) -> dict[str, Any]
             "current": [LABELS[c] for c in CODES if c in CURRENT],
             "status_classes": {LABELS[c]: CSS[c] for c in CODES},
             "columns": [{"label": c.label, "numeric": c.numeric} for c in columns],
-            "regions": dict(sorted(regions.items())), "rows": rows}
+            "regions": dict(sorted(regions.items())), "rows": rows,
+            "occupations": occupation_search_text(registry, sorted({c for row in rows for c in row[4]}))}
+
+
+def occupation_search_text(registry: Registry, codes: list[str]) -> dict[str, str]:
+    """What the keyword filter matches for each occupation code: the code, the name and the
+    大类/中类/小类 above it (so 6-31 or 电力 finds the occupations under them)."""
+    out = {}
+    for code in codes:
+        occ = registry.reference.occupations.get(code)
+        groups = registry.reference.occupation_path(code)
+        out[code] = " ".join([code, occ.name if occ else "", *(g.name for g in groups)]).strip()
+    return out
 
 
 def _select(name: str, label: str, options: list[tuple[str, str]]) -> str:

@@ -17,6 +17,7 @@ from mulu.site.api import api_files
 from mulu.site.catalogue import catalogue_pages
 from mulu.site.changelog import changelog_provider, notice_changes, record_timeline
 from mulu.site.check import check_pages
+from mulu.site.demand_pages import demand_section, supply_pages
 from mulu.site.downloads import download_files
 from mulu.site.editions import edition_pages, notice_edition_section
 from mulu.site.home import home_page
@@ -27,9 +28,12 @@ from mulu.site.notices import notices_index
 from mulu.site.publications import publication_files, verification_box
 from mulu.site.records import RecordSection, record_pages
 from mulu.site.render import FinisherFn
+from mulu.site.shortage_pages import shortage_section
 from mulu.site.stats_page import stats_pages
+from mulu.site.vocabulary_page import vocabulary_pages
 
-RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_edition_section, notice_changes, record_timeline, verification_box)
+RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_edition_section, notice_changes, shortage_section, demand_section,
+                                              record_timeline, verification_box)
 
 
 def records(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
@@ -49,6 +53,8 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     changelog_provider,
     edition_pages,
     stats_pages,
+    vocabulary_pages,
+    supply_pages,
     publication_files,
 )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from mulu.core.registry import Registry
 from mulu.errors import SiteError
 from mulu.site.model import DataFile, Page, ProviderFn, SiteContext
+from mulu.site.privacy import public_view
 
 # Runs after every provider and sees their data files (the manifest hashes them all).
 FinisherFn = Callable[[Registry, SiteContext, list[DataFile]], Iterable[DataFile]]
@@ -51,8 +52,13 @@ def render(registry: Registry, ctx: SiteContext, providers: Iterable[ProviderFn]
                 raise SiteError(f"{owner} 和 {seen[key]} 都生成了 {key}：请修改其中一个的路径。")
             seen[key] = owner
 
+    shared = ctx.extras
+    registry, ctx = public_view(registry, ctx)   # e.g. trainers' names masked (config privacy)
     for provider in providers:
         collect(getattr(provider, "__qualname__", repr(provider)), provider(registry, ctx))
     for finisher in finishers:
         collect(getattr(finisher, "__qualname__", repr(finisher)), finisher(registry, ctx, list(files)))
+    # What providers and finishers leave for the caller (e.g. the manifest digest) reaches it
+    # even when the public view worked on a copy of the context.
+    shared.update({k: v for k, v in ctx.extras.items() if k not in shared})
     return Rendered(pages, files)

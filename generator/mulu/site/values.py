@@ -67,6 +67,26 @@ def occupation_text(registry: Registry, code: str) -> str:
     return f"{occ.name}（{code}）" if occ else code
 
 
+def occupation_html(registry: Registry, code: str) -> str:
+    """An occupation as HTML: its name and code, the classification above it as a tooltip,
+    and a 等级设置未核实 mark when its levels were not checked against an official text."""
+    occ = registry.reference.occupations.get(code)
+    if occ is None:
+        return esc(code)
+    path = " / ".join(g.name for g in registry.reference.occupation_path(code))
+    marks = "".join(f' <span class="mulu-code" title="{esc(MARK_TITLES.get(m, m))}">{esc(m)}</span>' for m in occ.marks)
+    unverified = ""
+    if not (occ.verified and occ.levels_known):
+        why = ("编码来自大典数据，等级设置已整理但未对照原文核实" if occ.levels_known
+               else "大典数据不含等级设置，暂按五级至一级接受")
+        unverified = f' <span class="mulu-unverified" title="{esc(why)}">等级设置未核实</span>'
+    return f'<span title="{esc(path)}">{esc(occupation_text(registry, code))}</span>{marks}{unverified}'
+
+
+# The marks the 2022 classification puts on occupations.
+MARK_TITLES = {"S": "数字职业", "L": "绿色职业"}
+
+
 class FieldRenderer:
     """Renders the values of one record as HTML; ``href(record)`` makes links to records."""
 
@@ -96,7 +116,7 @@ class FieldRenderer:
         if fmt == "region":
             return f'{esc(region_text(self.registry, text))} <span class="mulu-code">{esc(text)}</span>'
         if fmt == "occupation_code":
-            return esc(occupation_text(self.registry, text))
+            return occupation_html(self.registry, text)
         if fmt == "money" and isinstance(value, int):
             return f"{value:,} 元"
         if fmt == "url":

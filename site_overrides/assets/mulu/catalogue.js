@@ -69,6 +69,8 @@
     data = json;
     data.rows.forEach(function (row) {
       var text = [row[0], row[1], regionName(row[3])].concat(row.slice(6).map(function (v) { return v == null ? "" : String(v); }));
+      /* 职业编码及其大类、中类、小类：搜“6-31”或“电力”能找到其下的职业。 */
+      (row[4] || []).forEach(function (c) { text.push((data.occupations || {})[c] || c); });
       row.hay = text.join(" ").toLowerCase();
     });
   }
