@@ -12,7 +12,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from helpers.browser import serve
+from helpers.browser import AXE, serve
 from helpers.scripted import EVIL, Scripted
 from mulu.history.log import load_history
 from mulu.project import open_project
@@ -196,6 +196,18 @@ def test_catalogue_feed_only_carries_its_catalogue(site) -> None:
     assert not any("t-2024-02" in e.id for e in institutions.entries)
 
 
+def test_feed_links_are_named_by_their_catalogue(site) -> None:
+    registry, _, outputs = site
+    links = re.findall(r'<a href="\.\./(feeds/(\w+)\.atom)">([^<]+)</a>', outputs["changes/"].html)
+    kinds = {kind: (path, text) for path, kind, text in links}
+    assert "institutions" in kinds and "programmes" in kinds
+    for kind, (path, text) in kinds.items():
+        title = feedparser.parse(outputs[path].content).feed.title
+        assert title.endswith("：" + text), (kind, title, text)   # the link says which feed it is
+        if kind != "all":
+            assert text == registry.config.catalogue(kind).title + "调整"
+
+
 def test_changes_json(site) -> None:
     _, _, outputs = site
     data = json.loads(outputs["api/v1/changes.json"].content)
@@ -303,3 +315,20 @@ def test_changes_since_a_date_filters_and_keeps_the_date_in_the_url(built_site: 
         page.click("text=显示全部")
         expect(page.locator("#notice-t-2024-01")).to_be_visible()
         page.close()
+
+
+@pytest.mark.browser
+def test_changes_page_links_are_told_apart_without_colour(built_site: Path, browser) -> None:
+    if not AXE.is_file():
+        pytest.skip("axe-core 未安装：请在项目目录运行 npm ci")
+    with serve(built_site) as base:
+        page = browser.new_page()
+        page.goto(base + "changes/")
+        assert page.get_by_role("link", name="显示全部").is_visible()
+        page.add_script_tag(path=str(AXE))
+        # link-in-text-block lands in "incomplete" (needs review) when axe cannot decide: count both.
+        found = page.evaluate("""async () => {
+            const r = await axe.run(document, {runOnly: {type: 'rule', values: ['link-in-text-block', 'landmark-unique']}});
+            return r.violations.concat(r.incomplete).map(v => v.id); }""")
+        page.close()
+    assert found == []

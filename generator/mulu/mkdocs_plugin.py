@@ -164,7 +164,8 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         items: list[tuple[int, Any]] = []
         for section, pages in groups.items():
             entries = [{safe_title(p.title): src_uri(p.path)} for p in pages]
-            if section:
+            # A section holding one page of its own name is a plain link (调整记录 › 调整记录 is noise).
+            if section and not (len(pages) == 1 and safe_title(pages[0].title) == safe_title(section)):
                 items.append((pages[0].nav_order, {safe_title(section): entries}))
             else:
                 items += [(p.nav_order, e) for p, e in zip(pages, entries)]

@@ -181,7 +181,7 @@ def test_record_page_shows_fields_and_related_records(watched, site_url):
     page = watched.page
     page.goto(site_url + f"institutions/{LISTED}/")
     fields = page.locator("dl.mulu-fields > dt").all_inner_texts()
-    for label in ("编号", "名称", "所属行政区划", "状态", "列入目录", "机构类型", "培训职业（工种）及等级", "联系方式"):
+    for label in ("统一社会信用代码", "名称", "所属行政区划", "状态", "列入目录", "机构类型", "培训职业（工种）及等级", "联系方式"):
         assert label in fields
     body = page.locator("article").inner_text()
     assert "电工（6-31-01-03）" in body and "哈尔滨市南岗区" in body
@@ -218,7 +218,8 @@ def test_withdrawn_record_has_banner_with_date_notice_and_reason(watched, site_u
     assert "测试市南岗区远帆职业培训学校" in page.locator("article").inner_text()
 
 
-@pytest.mark.parametrize("query, answer", [(LISTED, "在册"), (WITHDRAWN, "已移出"), ("91230103MA0000000X", "未找到")])
+@pytest.mark.parametrize("query, answer", [(LISTED, "在册"), (WITHDRAWN, "已移出"), ("91230103MA00000001", "未找到"),
+                                           ("91230103MA0000000X", "代码无效")])   # X: wrong check character
 def test_check_page_answers(watched, site_url, query, answer):
     page = watched.page
     page.goto(site_url + "check/")

@@ -203,10 +203,11 @@ def adjustment_html(adjustment: Adjustment, registry: Registry, ctx: SiteContext
 
 def _feed_links(registry: Registry, here: str) -> str:
     kinds = [k.name for k in KINDS if k.name != "notices" and registry.records.get(k.name)]
-    items = [link(relative(here, FEED_ALL), "全部调整（Atom 订阅）")]
-    items += [link(relative(here, f"feeds/{kind}.atom"), catalogue_title(registry, kind)) for kind in kinds]
+    items = [link(relative(here, FEED_ALL), "全部调整")]
+    items += [link(relative(here, f"feeds/{kind}.atom"), f"{catalogue_title(registry, kind)}调整") for kind in kinds]
     items.append(link(relative(here, API), "JSON 数据"))
-    return f'<p class="mulu-feeds">订阅与数据：{" · ".join(items)}</p>'
+    # Each link says which feed it is, in the words of the feed's own title.
+    return f'<p class="mulu-feeds">Atom 订阅与数据：{" · ".join(items)}</p>'
 
 
 SINCE_FORM = """<form class="mulu-since" method="get" role="search" aria-label="按日期筛选">

@@ -73,6 +73,31 @@
     return card;
   }
 
+  // GB 32100-2015 的校验算法（与 generator/mulu/core/creditcode.py 相同）：代码本身有误时，
+  // 明确说代码无效、错在哪一位，而不是“未找到”。
+  var ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+  function codeProblem(code) {
+    for (var i = 0; i < 18; i++) {
+      if (ALPHABET.indexOf(code.charAt(i)) < 0) {
+        return "第 " + (i + 1) + " 位“" + code.charAt(i) + "”不是统一社会信用代码允许的字符（代码不使用字母 I、O、S、V、Z）。";
+      }
+    }
+    var total = 0;
+    for (var j = 0; j < 17; j++) total += ALPHABET.indexOf(code.charAt(j)) * (Math.pow(3, j) % 31);
+    var expected = ALPHABET.charAt((31 - total % 31) % 31);
+    if (expected === code.charAt(17)) return "";
+    return "第 18 位校验码是“" + code.charAt(17) + "”，按前 17 位计算应为“" + expected + "”：代码中有输错的字符。";
+  }
+
+  function invalidCode(q, problem) {
+    var card = el("div", "mulu-check__card");
+    card.appendChild(answer("代码无效", "missing"));
+    card.appendChild(el("p", null, "“" + q + "”不是有效的统一社会信用代码：" + problem +
+      "请对照营业执照或登记证书逐位核对，也可以改用机构名称查询。"));
+    return card;
+  }
+
   function search(raw) {
     var q = raw.trim();
     out.textContent = "";
@@ -88,7 +113,11 @@
         var needle = q.replace(/\s+/g, "").toLowerCase();
         hits = index.entries.filter(function (e) { return e[1].replace(/\s+/g, "").toLowerCase().indexOf(needle) >= 0 || e[0].indexOf(code) === 0; });
       }
-      if (!hits.length) { out.appendChild(notFound(q)); return; }
+      if (!hits.length) {
+        var problem = /^[0-9A-Z]{18}$/.test(code) ? codeProblem(code) : "";
+        out.appendChild(problem ? invalidCode(q, problem) : notFound(q));
+        return;
+      }
       if (hits.length <= 3) { hits.forEach(function (e) { out.appendChild(entryCard(index, e)); }); return; }
       out.appendChild(el("p", null, "找到 " + hits.length + " 个名称包含“" + q + "”的机构" + (hits.length > 50 ? "，显示前 50 个" : "") + "："));
       var ul = el("ul", "mulu-related");
