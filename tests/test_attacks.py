@@ -15,7 +15,8 @@ feeds ``check-owners`` a recorded GitHub review payload) and shows what the user
     Stopped by: ``--reviews`` counts only an approval on the head commit that is the reviewer's
     latest state; non-record files need ``code_reviewers``.
  4. Field rules: a suspended institution's maintainer lifts the suspension (暂停 → 在册, deletes
-    ``status_change``), changes a subsidy, drops the department's co-maintainer account.
+    ``status_change``), changes a subsidy, pushes its own licence end date forward (it would
+    stay 在册 past expiry), drops the department's co-maintainer account.
     Stopped by: ``reviewer_only_fields`` and ``department_accounts`` in config.yml; ``diff``
     labels a status change without a notice as needing review, not as a 更正.
  5. Silent deletion: a record replaced by a symlink or a gitlink (type change ``T``).
@@ -315,6 +316,18 @@ def test_maintainer_cannot_lift_own_suspension(repo: Path, mulu) -> None:
     diff = mulu("diff", "main", "pr", cwd=repo)
     line = next(x for x in diff.out.splitlines() if data["id"] in x)
     assert "需要审核人核实" in line and "更正" not in line.replace("不是更正", "")
+
+
+def test_maintainer_cannot_extend_own_licence(repo: Path, mulu) -> None:
+    """An institution pushing its licence's end date forward would stay 在册 past expiry."""
+    path, data = next((p, d) for p, d in records(repo) if d["status"] == "在册" and "licence" in d)
+    end = str(data["licence"]["valid_to"])
+    replace(repo, path, f"valid_to: {end}", "valid_to: 2099-12-31")
+    commit(repo, "许可证延期")
+    assert mulu("validate", cwd=repo).code == 0  # valid data: only the ownership rules can stop it
+    result = mulu("check-owners", "--author", data["maintainers"][0], "main", "pr", cwd=repo)
+    assert result.code == 1
+    assert f"{path}: [licence] 字段 licence 只有审核人" in result.out
 
 
 def test_reviewer_may_change_status_with_its_notice(repo: Path, mulu) -> None:

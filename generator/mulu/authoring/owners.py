@@ -24,7 +24,7 @@ from typing import Any
 
 from mulu.core.config import parse_config
 from mulu.core.kinds import KIND_BY_NAME
-from mulu.core.loading import decode, parse_text
+from mulu.history.diff import parse_record
 from mulu.history.git import GITLINK_MODE, REGULAR_MODES, BranchCommit, RawChange, Repo
 
 CONFIG = "registry/config.yml"
@@ -93,17 +93,6 @@ def _same(a: str, b: str) -> bool:
 
 def _listed(account: str, accounts: tuple[str, ...]) -> bool:
     return any(_same(account, a) for a in accounts)
-
-
-def _data(raw: bytes | None, path: str) -> dict[str, Any] | None:
-    """The parsed mapping of a file's bytes; None when absent or unreadable."""
-    if raw is None:
-        return None
-    text, _ = decode(raw, path)
-    if text is None:
-        return None
-    doc, _ = parse_text(text, path)
-    return doc.data if doc is not None and isinstance(doc.data, dict) else None
 
 
 def policy_from(config: dict[str, Any] | None) -> Policy:
@@ -236,7 +225,7 @@ def _reader(repo: Repo, rev: str | None) -> Reader:
 
     def read(path: str) -> dict[str, Any] | None:
         if path not in cache:
-            cache[path] = _data(repo.read_path(rev, path), path)
+            cache[path] = parse_record(repo.read_path(rev, path), path)
         return cache[path]
     return read
 
@@ -248,7 +237,7 @@ def check(root: Path, author: str, base: str, head: str | None, approvers: tuple
     base_commit = repo.resolve(base)
     head_commit = repo.resolve(head) if head is not None else repo.resolve("HEAD")
     since = repo.merge_base(base_commit, head_commit)
-    policy = policy_from(_data(repo.read_path(base_commit, CONFIG), CONFIG))
+    policy = policy_from(parse_record(repo.read_path(base_commit, CONFIG), CONFIG))
     at_base = _reader(repo, base_commit)
 
     def maintainers(path: str) -> tuple[str, ...] | None:
