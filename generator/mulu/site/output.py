@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mulu.errors import SiteError
 from mulu.site.model import DataFile, Page
+from mulu.site.search import PAGEFIND_OPTIONS
 
 RENAME_EXCHANGE = 2
 
@@ -59,8 +60,9 @@ def extend_sitemap(site_dir: Path, site_url: str, paths: list[str], lastmod: str
 
 
 def index_search(site_dir: Path) -> str:
-    """Build the Pagefind index (extended build: segments Chinese) into ``site_dir/pagefind``."""
-    proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--quiet"],
+    """Build the Pagefind index into ``site_dir/pagefind``, with the options of
+    :mod:`mulu.site.search` (no segmentation: pages carry their own words)."""
+    proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--quiet", *PAGEFIND_OPTIONS],
                           capture_output=True, text=True)
     if proc.returncode != 0:
         raise SiteError((proc.stdout + proc.stderr).strip()[-2000:])

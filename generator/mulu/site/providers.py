@@ -27,6 +27,7 @@ from mulu.site.model import Page, ProviderFn, SiteContext
 from mulu.site.notices import notices_index
 from mulu.site.publications import publication_files, verification_box
 from mulu.site.records import RecordSection, record_pages
+from mulu.site.search import search_page
 from mulu.site.render import FinisherFn
 from mulu.site.shortage_pages import shortage_section
 from mulu.site.stats_page import stats_pages
@@ -56,6 +57,7 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     vocabulary_pages,
     supply_pages,
     publication_files,
+    search_page,
 )
 
 FINISHERS: tuple[FinisherFn, ...] = (manifest_files,)
