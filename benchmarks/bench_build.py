@@ -94,9 +94,15 @@ WATCH_SEARCH = """() => {
 
 
 def timed_search(page, query: str) -> float:
-    """Seconds from typing ``query`` into the home search box to the first result link."""
+    """Seconds from typing ``query`` into the home search box to the first result link
+    (a query that finds nothing fails: its time would mean nothing)."""
     page.evaluate(WATCH_SEARCH)
     page.fill("#mulu-q-home", query)
+    summary = page.locator(".mulu-search--hero .mulu-search__summary")
+    page.wait_for_function("""() => /找到|没有找到|无法使用/.test(
+        document.querySelector('.mulu-search--hero .mulu-search__summary').textContent)""", timeout=60000)
+    if "个结果" not in summary.inner_text():
+        raise SystemExit(f"搜索“{query}”没有结果：{summary.inner_text()}")
     page.locator(".mulu-search--hero .mulu-search__list a").first.wait_for(timeout=60000)
     times = page.evaluate("window.__bench")
     return (times["hit"] - times["input"]) / 1000
@@ -192,10 +198,11 @@ def bench(n: int, work: Path) -> dict[str, float]:
 def main(argv: list[str]) -> int:
     sizes = [int(a) for a in argv] or [1000, 10000]
     rows = []
+    keep = os.environ.get("BENCH_KEEP")   # a folder to build in and keep (to look at the site afterwards)
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         for n in sizes:
             print(f"… {n} 条记录", flush=True)
-            rows.append(bench(n, Path(tmp)))
+            rows.append(bench(n, Path(keep or tmp)))
             print(json.dumps(rows[-1], ensure_ascii=False, indent=1), flush=True)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "bench_build.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -39,7 +39,7 @@ PAGEFIND_OPTIONS = ("--force-language", "und")
 PIECE = 6             # longest indexed piece of a Chinese run (search.js: PIECE)
 LINE_SEPARATOR = " ¦ "  # between field lines in the ``lines`` meta (search.js splits on it)
 MAX_LINE = 80         # characters of one field line kept for excerpts
-SKIP_FIELDS = frozenset({"maintainers", "source", "source_note", "digest", "id"})
+SKIP_FIELDS = frozenset({"maintainers", "digest", "id"})  # internal; source notes stay findable
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HAN_RUN = re.compile(f"[{HAN}]+")
@@ -145,6 +145,8 @@ def record_block(record: Record, registry: Registry, status: EffectiveStatus | N
     if lines:
         parts.append(_meta("lines", LINE_SEPARATOR.join(_line(label, value) for label, value in lines)))
     parts.append(terms_block([record.name, " ".join(chain), *(value for _, value in lines)]))
+    # The record's own id or credit code weighs more than the same code named by another record.
+    parts.append(f'<div hidden data-pagefind-weight="8">{esc(terms([record.id]))}</div>')
     return "".join(parts)
 
 

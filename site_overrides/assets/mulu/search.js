@@ -247,7 +247,9 @@
       if (wanted.region) filters.region = wanted.region;
       pagefind().then(function (pf) {
         var q = queryWords(term);
-        return q.length ? pf.search(q.join(" "), { filters: filters }) : { results: [], totalFilters: {} };
+        if (!q.length) return { results: [], totalFilters: {} };
+        /* 先载入筛选索引（只在结果页），否则 totalFilters 为空，筛选框没有选项。 */
+        return pf.filters().then(function () { return pf.search(q.join(" "), { filters: filters }); });
       }).then(function (r) {
         if (gen !== generation) return;
         var tf = r.totalFilters || {};
