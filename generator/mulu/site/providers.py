@@ -27,8 +27,8 @@ from mulu.site.model import Page, ProviderFn, SiteContext
 from mulu.site.notices import notices_index
 from mulu.site.publications import publication_files, verification_box
 from mulu.site.records import RecordSection, record_pages
-from mulu.site.search import search_page
 from mulu.site.render import FinisherFn
+from mulu.site.search import search_page
 from mulu.site.shortage_pages import shortage_section
 from mulu.site.stats_page import stats_pages
 from mulu.site.vocabulary_page import vocabulary_pages
