@@ -22,6 +22,8 @@ meta for the result list (kind, region, status and the field lines an excerpt is
 
 from __future__ import annotations
 
+import dataclasses
+import html as html_module
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -80,6 +82,24 @@ def terms_block(texts: Iterable[str]) -> str:
     Any page can add one for the text it wants found inside longer words."""
     text = terms(texts)
     return f'<div hidden class="mulu-search-terms">{esc(text)}</div>' if text else ""
+
+
+MAX_PAGE_WORDS = 3000   # words a page without its own block gets from its text (large lists stay light)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def with_terms(page: Page) -> Page:
+    """``page`` with a hidden block of the words of its own text, unless it has one (record
+    pages make theirs from the record) or is not searched. Without it a page of an index that
+    is not segmented is found only by the first words of its sentences."""
+    if not page.search or 'class="mulu-search-terms"' in page.html:
+        return page
+    text = html_module.unescape(_TAG.sub(" ", page.html))
+    found = terms([text]).split(" ")[:MAX_PAGE_WORDS]
+    if not found or found == [""]:
+        return page
+    block = f'<div hidden class="mulu-search-terms">{esc(" ".join(found))}</div>'
+    return dataclasses.replace(page, html=page.html + block)
 
 
 def region_chain(registry: Registry, code: str) -> list[str]:

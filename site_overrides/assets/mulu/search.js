@@ -60,29 +60,19 @@
     }
   }
 
-  /* Pagefind 的摘要是 HTML：只取文字和 <mark>，其余标签一律丢弃；索引不分词，一个“词”可能是一整句，
-     所以只留第一个高亮前后 EXCERPT 个字左右。 */
+  /* 其他页面用 Pagefind 的摘要，但只取文字（标签一律丢弃）：索引不分词，它标出的“词”可能是一整句，
+     所以这里自己标出查询词，只留第一处前后 EXCERPT 个字左右。 */
   var EXCERPT = 90;
-  function appendExcerpt(el, html) {
+  function appendExcerpt(el, html, words) {
     var tpl = document.createElement("template");
     tpl.innerHTML = html || "";
-    var parts = [], at = 0, first = -1;
-    tpl.content.childNodes.forEach(function (node) {
-      var text = node.textContent || "", marked = node.nodeType === 1 && node.nodeName === "MARK";
-      if (marked && first === -1) first = at;
-      parts.push({ text: text, marked: marked, start: at });
-      at += text.length;
+    var text = tpl.content.textContent || "", lower = text.toLowerCase(), first = -1;
+    words.forEach(function (w) {
+      var at = lower.indexOf(w);
+      if (at !== -1 && (first === -1 || at < first)) first = at;
     });
-    var from = Math.max(0, (first === -1 ? 0 : first) - 20), to = from + EXCERPT;
-    if (from > 0) el.appendChild(document.createTextNode("…"));
-    parts.forEach(function (part) {
-      var a = Math.max(from, part.start), b = Math.min(to, part.start + part.text.length);
-      if (b <= a) return;
-      var text = part.text.slice(a - part.start, b - part.start);
-      if (part.marked) { var m = document.createElement("mark"); m.textContent = text; el.appendChild(m); }
-      else el.appendChild(document.createTextNode(text));
-    });
-    if (at > to) el.appendChild(document.createTextNode("…"));
+    var from = Math.max(0, first - 20), to = from + EXCERPT;
+    appendMarked(el, (from > 0 ? "…" : "") + text.slice(from, to) + (text.length > to ? "…" : ""), words);
   }
 
   function badge(cls, text) {
@@ -120,7 +110,7 @@
         appendMarked(p, line, words);
       });
     } else {
-      appendExcerpt(p, data.excerpt);
+      appendExcerpt(p, data.excerpt, words);
     }
     li.appendChild(p);
     return li;
