@@ -146,8 +146,17 @@ def _meta(key: str, value: str) -> str:
     return f'<span hidden data-pagefind-meta="{key}:{esc(value.replace(",", "，"))}"></span>'
 
 
-def _filter(key: str, value: str) -> str:
-    return f'<span hidden data-pagefind-filter="{key}:{esc(value.replace(",", "，"))}"></span>'
+def filter_words(record: Record, registry: Registry) -> list[str]:
+    """Words that stand for filters: ``k_<kind>`` and ``r_<code>`` for the record's region and
+    every parent. The results page adds them to the query (all words of a query must match),
+    so filtering by 370300 keeps every record under it. Pagefind's own filters are not used:
+    their index files differ from build to build (Pagefind issue #638), and builds must not."""
+    chain: list[str] = []
+    code: str | None = record.region or None
+    while code is not None:
+        chain.append(code)
+        code = registry.reference.region_parent(code)
+    return [f"k_{record.kind}", *(f"r_{c}" for c in reversed(chain))]
 
 
 def record_block(record: Record, registry: Registry, status: EffectiveStatus | None, guide: FieldGuide) -> str:
@@ -155,27 +164,43 @@ def record_block(record: Record, registry: Registry, status: EffectiveStatus | N
     kind = KIND_BY_NAME[record.kind].noun
     chain = region_chain(registry, record.region)
     lines = field_lines(record, registry, guide)
-    parts = [_meta("kind", kind), _filter("kind", kind)]
+    parts = [_meta("kind", kind)]
     if chain:
         parts.append(_meta("region", region_text(registry, record.region)))
-        parts += [_filter("region", name) for name in chain]
     status_label, css = (status.label, status.css) if status else (record.status, STATUS_CLASS.get(record.status, "other"))
     if status_label:
         parts += [_meta("status", status_label), _meta("status_class", css)]
     if lines:
         parts.append(_meta("lines", LINE_SEPARATOR.join(_line(label, value) for label, value in lines)))
-    parts.append(terms_block([record.name, " ".join(chain), *(value for _, value in lines)]))
+    words_ = terms([record.name, " ".join(chain), *(value for _, value in lines)])
+    parts.append(f'<div hidden class="mulu-search-terms">{esc(" ".join([words_, *filter_words(record, registry)]))}</div>')
     # The record's own id or credit code weighs more than the same code named by another record.
     parts.append(f'<div hidden data-pagefind-weight="8">{esc(terms([record.id]))}</div>')
     return "".join(parts)
 
 
+def _region_options(registry: Registry) -> str:
+    """Every region that has records, and its parents, in code order, indented by level."""
+    codes: set[str] = set()
+    for record in registry.all_records():
+        code: str | None = record.region or None
+        while code is not None and code not in codes:
+            codes.add(code)
+            code = registry.reference.region_parent(code)
+    out = []
+    for code in sorted(codes):
+        level = len(registry.reference.region_path(code)) - 1
+        out.append(f'<option value="{esc(code)}">{"　" * level}{esc(registry.reference.region_name(code))}</option>')
+    return "".join(out)
+
+
 def search_page(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
-    """``/search/``: the full results page, filtered by kind and region (``?q=&kind=&region=``).
+    """``/search/``: the full results page, filtered by kind and region
+    (``?q=&kind=institutions&region=370300``: the region and everything under it).
 
     Without JavaScript the form still submits; the results need JavaScript (Pagefind)."""
-    kinds = "".join(f'<option value="{esc(KIND_BY_NAME[k].noun)}">{esc(KIND_BY_NAME[k].noun)}</option>'
-                    for k in registry.config.catalogue_kinds() if k in KIND_BY_NAME)
+    kinds = "".join(f'<option value="{esc(k)}">{esc(KIND_BY_NAME[k].noun)}</option>'
+                    for k in registry.config.catalogue_kinds() if k in KIND_BY_NAME and registry.records.get(k))
     html = (
         '<div id="mulu-search-page" class="mulu-search mulu-search--page" data-mulu-search data-mulu-search-page>'
         '<form class="mulu-search__form mulu-search__form--page" role="search" aria-label="搜索结果筛选" action="./" method="get">'
@@ -185,7 +210,7 @@ def search_page(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
         '<label class="mulu-search__field"><span>类型</span>'
         f'<select name="kind" id="mulu-search-kind"><option value="">全部类型</option>{kinds}</select></label>'
         '<label class="mulu-search__field"><span>地区（含下级）</span>'
-        '<select name="region" id="mulu-search-region"><option value="">全部地区</option></select></label>'
+        f'<select name="region" id="mulu-search-region"><option value="">全部地区</option>{_region_options(registry)}</select></label>'
         '<button type="submit" class="md-button md-button--primary">搜索</button></form>'
         '<noscript><p>搜索需要 JavaScript。也可以从<a href="../">首页</a>的各类目录按地区和职业筛选。</p></noscript>'
         '<div class="mulu-search__results"><p class="mulu-search__summary" aria-live="polite"></p>'

@@ -191,23 +191,6 @@
     more.hidden = true;
     box.querySelector(".mulu-search__results").appendChild(more);
 
-    function fillSelect(sel, counts, chosen, allLabel) {
-      var values = Object.keys(counts || {}).filter(function (v) { return counts[v] > 0 || v === chosen; });
-      values.sort(function (x, y) { return (counts[y] || 0) - (counts[x] || 0) || x.localeCompare(y, "zh"); });
-      sel.textContent = "";
-      var first = document.createElement("option");
-      first.value = "";
-      first.textContent = allLabel;
-      sel.appendChild(first);
-      values.forEach(function (v) {
-        var o = document.createElement("option");
-        o.value = v;
-        o.textContent = v + "（" + (counts[v] || 0) + "）";
-        sel.appendChild(o);
-      });
-      sel.value = chosen;
-    }
-
     function renderMore() {
       var gen = generation;
       var slice = current.slice(shown, shown + PAGE_SIZE);
@@ -232,23 +215,22 @@
       more.hidden = true;
       if (!term) { summary.textContent = "请输入要搜索的机构、地区、职业或编码。"; return; }
       summary.textContent = "正在搜索……";
-      var filters = {};
-      if (wanted.kind) filters.kind = wanted.kind;
-      if (wanted.region) filters.region = wanted.region;
+      kindSel.value = wanted.kind;
+      regionSel.value = wanted.region;
+      /* 筛选也是词（search.py 的 filter_words）：k_类型、r_地区代码，查询的每个词都必须命中。 */
+      var filters = [];
+      if (wanted.kind) filters.push("k_" + wanted.kind.toLowerCase());
+      if (wanted.region) filters.push("r_" + wanted.region);
       pagefind().then(function (pf) {
         var q = queryWords(term);
-        if (!q.length) return { results: [], totalFilters: {} };
-        /* 先载入筛选索引（只在结果页），否则 totalFilters 为空，筛选框没有选项。 */
-        return pf.filters().then(function () { return pf.search(q.join(" "), { filters: filters }); });
+        return q.length ? pf.search(q.concat(filters).join(" ")) : { results: [] };
       }).then(function (r) {
         if (gen !== generation) return;
-        var tf = r.totalFilters || {};
-        fillSelect(kindSel, tf.kind, wanted.kind, "全部类型");
-        fillSelect(regionSel, tf.region, wanted.region, "全部地区");
         current = r.results || [];
         shown = 0;
         words = highlightWords(term);
-        var scope = [wanted.kind, wanted.region].filter(Boolean).join("、");
+        var scope = [kindSel, regionSel].filter(function (s) { return s.value; })
+          .map(function (s) { return s.options[s.selectedIndex].textContent.trim(); }).join("、");
         summary.textContent = current.length
           ? "“" + term + "”" + (scope ? "（" + scope + "）" : "") + "：找到 " + current.length + " 个结果"
           : "没有找到与“" + term + "”相关的结果" + (scope ? "（" + scope + "）。可以改选“全部类型”或“全部地区”再试。" : "。可以换一个词，或用更短的词。");
