@@ -12,12 +12,15 @@ own words in a hidden block (:func:`terms`): each suffix of each run of Chinese 
 ``PIECE`` characters. Pagefind matches a query word as the prefix of an indexed word, so any
 substring of a run is found (紧缺 is a prefix of the suffix 紧缺职业 of 急需紧缺职业). The browser
 (``assets/mulu/search.js``) splits a query the same way: at punctuation and script changes,
-and Chinese runs longer than ``PIECE`` into consecutive pieces. ``--include-characters -``
-keeps hyphenated codes (6-31-01-02) whole, so 6-31 finds every code under it.
+and Chinese runs longer than ``PIECE`` into consecutive pieces. Codes are indexed whole with
+``_`` for their hyphens and dots (6-31-01-02 → 6_31_01_02, ``_`` is a Pagefind word character),
+and the browser does the same to the query, so 6-31 finds every code under it.
 
-Every record page gets, from :func:`record_block`: its region and all parent regions as the
-multi-valued ``region`` filter and as searchable words, its kind as the ``kind`` filter, and
-meta for the result list (kind, region, status and the field lines an excerpt is taken from).
+Every record page gets, from :func:`record_block`: its region and all parent regions as
+searchable names and as filter words (:func:`filter_words`, ``r_370300``), its kind as the filter
+word ``k_<kind>``, and meta for the result list (kind, region, status and the field lines an
+excerpt is taken from). Pages without a record get the words of their own text
+(:func:`with_terms`). docs/dev/search.md has the measurements.
 """
 
 from __future__ import annotations
