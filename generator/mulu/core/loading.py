@@ -269,6 +269,11 @@ def not_regular(path: Path, file: str) -> Problem | None:
     return None
 
 
+def _too_large(file: str, size: int) -> Problem:
+    return Problem(file, None, None, "", f"文件过大（{size // 1024} KiB，上限 1024 KiB）："
+                   "一个文件只放一条记录，请拆分或精简内容。", "file.size")
+
+
 def read_regular(path: Path, file: str) -> tuple[bytes | None, list[Problem]]:
     """The bytes of a regular file, opened without following a final symlink (O_NOFOLLOW)
     and checked again on the open descriptor, so a swap between check and read is caught."""
@@ -286,8 +291,7 @@ def read_regular(path: Path, file: str) -> tuple[bytes | None, list[Problem]]:
         if not stat.S_ISREG(info.st_mode):
             return None, [Problem(file, None, None, "", "这不是普通文件：请改为普通的 .yml 文本文件。", "file.not_regular")]
         if info.st_size > MAX_BYTES:
-            return None, [Problem(file, None, None, "", f"文件过大（{info.st_size // 1024} KiB，上限 1024 KiB）："
-                                  "一个文件只放一条记录，请拆分或精简内容。", "file.size")]
+            return None, [_too_large(file, info.st_size)]
         try:
             return handle.read(MAX_BYTES + 1), []
         except OSError as err:
@@ -299,6 +303,13 @@ def load_file(path: Path, file: str) -> tuple[Document | None, list[Problem]]:
     raw, problems = read_regular(path, file)
     if raw is None:
         return None, problems
+    return parse_bytes(raw, file)
+
+
+def parse_bytes(raw: bytes, file: str) -> tuple[Document | None, list[Problem]]:
+    """Decode and parse the bytes of one file (read from disk or from git)."""
+    if len(raw) > MAX_BYTES:
+        return None, [_too_large(file, len(raw))]
     text, problems = decode(raw, file)
     if text is None:
         return None, problems

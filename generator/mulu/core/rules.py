@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,15 +29,17 @@ from mulu.core.status import (
 class Context:
     """What rules may look at besides the record itself."""
 
+    # What other records say is read only through the Mapping/Set/Sequence interfaces, so that
+    # core.incremental can watch which parts a record's rules looked at (its cache dependencies).
     reference: Reference
-    ids: dict[str, set[str]]             # kind -> record ids present
-    notice_dates: dict[str, str]         # notice id -> date
-    editions: dict[str, dict[str, Any]] = field(default_factory=dict)   # edition notice id -> its ``edition``
+    ids: Mapping[str, AbstractSet[str]]  # kind -> record ids present
+    notice_dates: Mapping[str, str]      # notice id -> date
+    editions: Mapping[str, dict[str, Any]] = field(default_factory=dict)   # edition notice id -> its ``edition``
     jurisdictions: tuple[str, ...] = ()  # config.yml jurisdictions (editions are published per jurisdiction)
-    spec_status: dict[str, str] = field(default_factory=dict)  # spec id -> recorded status
+    spec_status: Mapping[str, str] = field(default_factory=dict)  # spec id -> recorded status
     as_of: date | None = None            # time warnings are given only when set
     expiring_days: int = DEFAULT_EXPIRING_DAYS
-    shortages: tuple[ShortageEntry, ...] = ()   # entries of the listed shortage lists
+    shortages: Sequence[ShortageEntry] = ()   # entries of the listed shortage lists
     sections: dict[str, tuple[str, ...]] = field(default_factory=dict)   # jurisdiction -> programme sections
 
 
