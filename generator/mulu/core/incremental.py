@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mulu.core.kinds import KIND_BY_NAME, KINDS
-from mulu.core.loading import Document, LoadedTree, list_record_files, load_file, load_tree, parse_bytes
+from mulu.core.loading import Document, LoadedTree, load_file, load_tree, parse_bytes
 from mulu.core.problems import Problem, sort_problems
 from mulu.core.rules import Context
 from mulu.core.schemas import Schema, compile_schemas, load_schema_files
@@ -193,17 +193,23 @@ def frame_fingerprint(schema_files: Mapping[str, Any], tree: LoadedTree, as_of: 
 
 # -- the cache -------------------------------------------------------------------------------------
 
-@dataclass
-class Entry:
-    """The cached outcome of checking one file: its problems and what it read of other records."""
-
-    problems: list[Problem]
-    deps: list[tuple[str, str | None, str]]
-
-
 def blob_id(content: bytes) -> str:
     """The id git gives ``content`` as a blob (SHA-1 object format)."""
     return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+
+
+# One cached file, as stored (JSON lists, turned into values only when used):
+# [problems, deps] for a record; frame kinds (notices, specs, shortages) add [data, load problems]
+# so that an unchanged notice need not be parsed again to build the context.
+RawEntry = list[Any]
+
+
+def _raw_problems(problems: list[Problem]) -> list[list[Any]]:
+    return [[p.file, p.line, p.column, p.field, p.message, p.rule, p.severity] for p in problems]
+
+
+def _problems(raw: list[list[Any]]) -> list[Problem]:
+    return [Problem(*p) for p in raw]
 
 
 @dataclass
@@ -212,7 +218,7 @@ class ProblemCache:
     (``root`` None: in memory only). Keys are ``path\\0blob``; JSON only, never code."""
 
     root: Path | None
-    entries: dict[str, dict[str, Entry]] = field(default_factory=dict)   # fingerprint -> key -> entry
+    entries: dict[str, dict[str, RawEntry]] = field(default_factory=dict)   # fingerprint -> key -> entry
     dirty: set[str] = field(default_factory=set)
 
     @staticmethod
@@ -223,23 +229,22 @@ class ProblemCache:
     def _file(self, fingerprint: str) -> Path | None:
         return self.root / CACHE_DIR / f"{fingerprint}.json" if self.root is not None else None
 
-    def of(self, fingerprint: str) -> dict[str, Entry]:
+    def of(self, fingerprint: str) -> dict[str, RawEntry]:
         """The entries of one frame fingerprint (read from disk on first use; a damaged file is ignored)."""
         if fingerprint in self.entries:
             return self.entries[fingerprint]
-        found: dict[str, Entry] = {}
+        found: dict[str, RawEntry] = {}
         path = self._file(fingerprint)
         try:
             data = json.loads(path.read_text(encoding="utf-8")) if path is not None and path.is_file() else {}
-            if isinstance(data, dict) and data.get("version") == CACHE_VERSION:
-                for key, (problems, deps) in data["entries"].items():
-                    found[key] = Entry([Problem(*p) for p in problems], [(d[0], d[1], d[2]) for d in deps])
-        except (OSError, ValueError, TypeError, KeyError, IndexError):
+            if isinstance(data, dict) and data.get("version") == CACHE_VERSION and isinstance(data.get("entries"), dict):
+                found = {k: e for k, e in data["entries"].items() if isinstance(e, list) and len(e) in (2, 4)}
+        except (OSError, ValueError):
             found = {}
         self.entries[fingerprint] = found
         return found
 
-    def put(self, fingerprint: str, key: str, entry: Entry) -> None:
+    def put(self, fingerprint: str, key: str, entry: RawEntry) -> None:
         """Remember one file's result."""
         self.of(fingerprint)[key] = entry
         self.dirty.add(fingerprint)
@@ -254,15 +259,15 @@ class ProblemCache:
             entries = self.entries[fingerprint]
             if keep is not None and fingerprint in keep:
                 entries = {k: e for k, e in entries.items() if k in keep[fingerprint]}
-            data = {"version": CACHE_VERSION, "entries": {
-                k: [[list(_problem_fields(p)) for p in e.problems], [list(d) for d in e.deps]] for k, e in entries.items()}}
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+                    # dumps (C encoder) rather than dump (pure-Python chunks): several times faster.
+                    out.write(json.dumps({"version": CACHE_VERSION, "entries": entries},
+                                         ensure_ascii=False, separators=(",", ":")))
                 os.replace(tmp, folder / f"{fingerprint}.json")
-            except OSError:
+            except (OSError, TypeError, ValueError):
                 continue   # a read-only checkout just recomputes next time
         self.dirty.clear()
         try:
@@ -271,10 +276,6 @@ class ProblemCache:
                 old.unlink()
         except OSError:
             pass
-
-
-def _problem_fields(p: Problem) -> tuple[Any, ...]:
-    return (p.file, p.line, p.column, p.field, p.message, p.rule, p.severity)
 
 
 # -- checking a tree -----------------------------------------------------------------------------
@@ -287,12 +288,14 @@ class Stats:
     cached: int = 0
 
 
+Load = Callable[[str, str], tuple[Document | None, list[Problem]]]   # (kind, path) -> document, load problems
+
 # The files checked in parallel are handed to forked workers through this global (forking
 # copies it; pickling compiled schemas and the context per shard would cost more than it saves).
-_JOB: tuple[dict[str, Schema], Context, Callable[[str, str], tuple[Document | None, list[Problem]]]] | None = None
+_JOB: tuple[dict[str, Schema], Context, Load] | None = None
 
 
-def _check_one(kind: str, rel: str, doc: Document | None, found: list[Problem],
+def _check_one(kind: str, doc: Document | None, found: list[Problem],
                schemas: dict[str, Schema], ctx: Context) -> tuple[list[Problem], list[Dep]]:
     seen: set[Dep] = set()
     problems = list(found)
@@ -307,7 +310,7 @@ def _check_shard(shard: list[tuple[str, str]]) -> list[tuple[list[Problem], list
     out = []
     for kind, rel in shard:
         doc, found = load(kind, rel)
-        out.append(_check_one(kind, rel, doc, found, schemas, ctx))
+        out.append(_check_one(kind, doc, found, schemas, ctx))
     return out
 
 
@@ -315,23 +318,53 @@ def _check_shard(shard: list[tuple[str, str]]) -> list[tuple[list[Problem], list
 class Files:
     """Where the record files of a tree come from: their blob ids and how to load one."""
 
-    blobs: dict[str, str]                                                   # path -> blob id
-    load: Callable[[str, str], tuple[Document | None, list[Problem]]]       # (kind, path) -> document, load problems
+    blobs: dict[str, str]   # path -> blob id, every record file
+    load: Load
+
+
+def record_path(kind: str, path: Path) -> str:
+    """The project path of a listed record file (they sit directly in ``registry/<kind>/``)."""
+    return f"registry/{kind}/{path.name}"
+
+
+def _load_frame_kinds(tree: LoadedTree, files: Files, known: dict[str, RawEntry]) -> set[str]:
+    """Fill ``tree.records`` for the frame kinds, as ``load_tree`` would (load problems appended
+    to ``tree.problems`` in the same order). Files whose blob is cached are not parsed: their
+    document carries the cached data without positions, enough for the context; the paths of
+    those "light" documents are returned (they are parsed for real if they must be re-checked)."""
+    light: set[str] = set()
+    for kind in FRAME_KINDS:
+        docs = []
+        for path in tree.files.get(kind, []):
+            rel = record_path(kind, path)
+            entry = known.get(ProblemCache.key(rel, files.blobs[rel]))
+            if entry is not None and len(entry) == 4:
+                data, load_problems = entry[2], _problems(entry[3])
+                doc = Document(rel, data, {}) if data is not None else None
+                light.add(rel)
+            else:
+                doc, load_problems = files.load(kind, rel)
+            tree.problems.extend(load_problems)
+            if doc is not None:
+                docs.append(doc)
+        tree.records[kind] = docs
+    return light
 
 
 def check_tree(tree: LoadedTree, schema_files: Mapping[str, Any], files: Files, *, cache: ProblemCache,
                as_of: date | None = None, force: AbstractSet[str] = frozenset(), jobs: int | None = None,
                stats: Stats | None = None, keep: dict[str, set[str]] | None = None) -> list[Problem]:
-    """Every problem of ``tree`` (frame kinds parsed, other kinds listed), as
+    """Every problem of ``tree`` (loaded with ``parse=[]``: records listed, none parsed), as
     :func:`mulu.project.check_project` reports them, taking unchanged files from ``cache``.
     Paths in ``force`` are checked in full whatever the cache holds. ``keep`` collects the
     cache keys used, per fingerprint, for :meth:`ProblemCache.save`."""
     global _JOB
     stats = stats if stats is not None else Stats()
-    schemas = compile_schemas(dict(schema_files))
-    _, ctx, problems = validate_frame(tree, schemas, as_of)
     fingerprint = frame_fingerprint(schema_files, tree, as_of)
     known = cache.of(fingerprint)
+    light = _load_frame_kinds(tree, files, known)
+    schemas = compile_schemas(dict(schema_files))
+    _, ctx, problems = validate_frame(tree, schemas, as_of)
     current = _Current(ctx)
     used = keep.setdefault(fingerprint, set()) if keep is not None else set()
 
@@ -339,31 +372,32 @@ def check_tree(tree: LoadedTree, schema_files: Mapping[str, Any], files: Files, 
         key = ProblemCache.key(rel, files.blobs[rel])
         used.add(key)
         entry = known.get(key)
-        if entry is None or rel in force or any(current.value((part, k)) != v for part, k, v in entry.deps):
+        if entry is None or rel in force or any(current.value((d[0], d[1])) != d[2] for d in entry[1]):
             return None
         stats.cached += 1
-        return entry.problems
+        return _problems(entry[0])
 
-    def store(rel: str, result: tuple[list[Problem], list[Dep]]) -> list[Problem]:
+    def store(rel: str, result: tuple[list[Problem], list[Dep]], extra: list[Any]) -> list[Problem]:
         found, deps = result
         cache.put(fingerprint, ProblemCache.key(rel, files.blobs[rel]),
-                  Entry(found, [(part, k, current.value((part, k))) for part, k in deps]))
+                  [_raw_problems(found), [[part, k, current.value((part, k))] for part, k in deps], *extra])
         return found
 
     results: dict[str, list[Problem]] = {}
     for kind in FRAME_KINDS:
-        for doc in tree.records.get(kind, []):
+        for doc in tree.records[kind]:
             hit = reusable(doc.file)
             if hit is None:
                 stats.checked += 1
-                hit = store(doc.file, _check_one(kind, doc.file, doc, [], schemas, ctx))
+                real, found = files.load(kind, doc.file) if doc.file in light else (doc, [])
+                hit = store(doc.file, _check_one(kind, real, [], schemas, ctx), [doc.data, _raw_problems(found)])
             results[doc.file] = hit
     work: list[tuple[str, str]] = []
     for kind in KIND_NAMES:
         if kind in FRAME_KINDS:
             continue
         for path in tree.files[kind]:
-            rel = path.relative_to(tree.root).as_posix()
+            rel = record_path(kind, path)
             hit = reusable(rel)
             if hit is None:
                 work.append((kind, rel))
@@ -385,24 +419,24 @@ def check_tree(tree: LoadedTree, schema_files: Mapping[str, Any], files: Files, 
     finally:
         _JOB = None
     for (_, rel), result in zip(order, done):
-        results[rel] = store(rel, result)
+        results[rel] = store(rel, result, [])
     # The order of a serial full run: frame problems, frame kinds' records, then the rest by kind and file.
     for kind in FRAME_KINDS:
-        for doc in tree.records.get(kind, []):
+        for doc in tree.records[kind]:
             problems += results[doc.file]
     for kind in KIND_NAMES:
         if kind not in FRAME_KINDS:
             for path in tree.files[kind]:
-                problems += results[path.relative_to(tree.root).as_posix()]
+                problems += results[record_path(kind, path)]
     return sort_problems(problems)
 
 
-def _disk_files(root: Path, kinds: list[str]) -> Files:
-    listed, _ = list_record_files(root, kinds)
+def _disk_files(tree: LoadedTree) -> Files:
+    root = tree.root
     blobs: dict[str, str] = {}
-    for paths in listed.values():
+    for kind, paths in tree.files.items():
         for path in paths:
-            rel = path.relative_to(root).as_posix()
+            rel = record_path(kind, path)
             try:
                 blobs[rel] = blob_id(path.read_bytes())
             except OSError:
@@ -418,8 +452,8 @@ def check_changed(root: Path, *, cache: ProblemCache | None = None, force: Abstr
     defaults to the project's ``.mulu-cache/validation/``, which is updated."""
     cache = cache if cache is not None else ProblemCache(root)
     schema_files = load_schema_files(root / "schemas")
-    tree = load_tree(root, KIND_NAMES, parse=list(FRAME_KINDS))
-    files = _disk_files(root, KIND_NAMES)
+    tree = load_tree(root, KIND_NAMES, parse=[])
+    files = _disk_files(tree)
     keep: dict[str, set[str]] = {}
     problems = check_tree(tree, schema_files, files, cache=cache, as_of=as_of, force=force, jobs=jobs,
                           stats=stats, keep=keep)

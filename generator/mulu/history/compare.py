@@ -69,6 +69,13 @@ def working_tree_changes(repo: Repo, root: Path, base: str) -> list[FileChange]:
     return out
 
 
+def touched_paths(root: Path, base_rev: str) -> set[str]:
+    """Project paths changed from ``base_rev`` to the working tree (untracked files included):
+    ``validate --changed`` checks them in full whatever the cache says."""
+    repo = Repo.open(root)
+    return {path for c in repo.changes(repo.resolve(base_rev), None) for path in (c.old_path, c.new_path) if path}
+
+
 def pair_renames(removed: dict[str, bytes], added: dict[str, bytes]) -> list[tuple[str, str]]:
     """(old, new) paths of the same kind whose texts are at least half alike, best first."""
     scored: list[tuple[float, str, str]] = []
