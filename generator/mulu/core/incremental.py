@@ -320,6 +320,8 @@ class Files:
 
     blobs: dict[str, str]   # path -> blob id, every record file
     load: Load
+    # Called with the paths about to be loaded (git reads them in one process, not one each).
+    prefetch: Callable[[list[str]], None] = lambda paths: None
 
 
 def record_path(kind: str, path: Path) -> str:
@@ -333,6 +335,8 @@ def _load_frame_kinds(tree: LoadedTree, files: Files, known: dict[str, RawEntry]
     document carries the cached data without positions, enough for the context; the paths of
     those "light" documents are returned (they are parsed for real if they must be re-checked)."""
     light: set[str] = set()
+    files.prefetch([rel for kind in FRAME_KINDS for rel in (record_path(kind, p) for p in tree.files.get(kind, []))
+                    if len(known.get(ProblemCache.key(rel, files.blobs[rel])) or []) != 4])
     for kind in FRAME_KINDS:
         docs = []
         for path in tree.files.get(kind, []):
@@ -384,9 +388,11 @@ def check_tree(tree: LoadedTree, schema_files: Mapping[str, Any], files: Files, 
         return found
 
     results: dict[str, list[Problem]] = {}
+    frame_hits = {doc.file: reusable(doc.file) for kind in FRAME_KINDS for doc in tree.records[kind]}
+    files.prefetch([rel for rel, hit in frame_hits.items() if hit is None and rel in light])
     for kind in FRAME_KINDS:
         for doc in tree.records[kind]:
-            hit = reusable(doc.file)
+            hit = frame_hits[doc.file]
             if hit is None:
                 stats.checked += 1
                 real, found = files.load(kind, doc.file) if doc.file in light else (doc, [])
@@ -404,6 +410,7 @@ def check_tree(tree: LoadedTree, schema_files: Mapping[str, Any], files: Files, 
             else:
                 results[rel] = hit
     stats.checked += len(work)
+    files.prefetch([rel for _, rel in work])
     jobs = jobs or os.cpu_count() or 1
     _JOB = (schemas, ctx, files.load)
     try:
@@ -431,17 +438,38 @@ def check_tree(tree: LoadedTree, schema_files: Mapping[str, Any], files: Files, 
     return sort_problems(problems)
 
 
-def _disk_files(tree: LoadedTree) -> Files:
-    root = tree.root
+@dataclass
+class Source:
+    """One version of a project ready for :func:`check_tree`: its schema files, its tree
+    (loaded with ``parse=[]``) and its record files."""
+
+    schema_files: dict[str, Any]
+    tree: LoadedTree
+    files: Files
+
+
+def working_tree(root: Path, name_blob: Callable[[bytes], str] = blob_id) -> Source:
+    """The project on disk (record files are read once here to name their blobs, by
+    ``name_blob``: a SHA-256 repository names them differently)."""
+    schema_files = load_schema_files(root / "schemas")
+    tree = load_tree(root, KIND_NAMES, parse=[])
     blobs: dict[str, str] = {}
     for kind, paths in tree.files.items():
         for path in paths:
             rel = record_path(kind, path)
             try:
-                blobs[rel] = blob_id(path.read_bytes())
+                blobs[rel] = name_blob(path.read_bytes())
             except OSError:
                 blobs[rel] = "unreadable"   # load_file says why; an unreadable file is never a cache hit
-    return Files(blobs, lambda kind, rel: load_file(root / rel, rel))
+    return Source(schema_files, tree, Files(blobs, lambda kind, rel: load_file(root / rel, rel)))
+
+
+def check_source(source: Source, *, cache: ProblemCache, as_of: date | None = None,
+                 force: AbstractSet[str] = frozenset(), jobs: int | None = None, stats: Stats | None = None,
+                 keep: dict[str, set[str]] | None = None) -> list[Problem]:
+    """:func:`check_tree` on a :class:`Source`."""
+    return check_tree(source.tree, source.schema_files, source.files, cache=cache, as_of=as_of, force=force,
+                      jobs=jobs, stats=stats, keep=keep)
 
 
 def check_changed(root: Path, *, cache: ProblemCache | None = None, force: AbstractSet[str] = frozenset(),
@@ -451,12 +479,8 @@ def check_changed(root: Path, *, cache: ProblemCache | None = None, force: Abstr
     records) changed since the cache was written, and the paths in ``force``. ``cache``
     defaults to the project's ``.mulu-cache/validation/``, which is updated."""
     cache = cache if cache is not None else ProblemCache(root)
-    schema_files = load_schema_files(root / "schemas")
-    tree = load_tree(root, KIND_NAMES, parse=[])
-    files = _disk_files(tree)
     keep: dict[str, set[str]] = {}
-    problems = check_tree(tree, schema_files, files, cache=cache, as_of=as_of, force=force, jobs=jobs,
-                          stats=stats, keep=keep)
+    problems = check_source(working_tree(root), cache=cache, as_of=as_of, force=force, jobs=jobs, stats=stats, keep=keep)
     cache.save(keep)
     return problems
 
