@@ -55,6 +55,12 @@ class Document:
             path = path[:-1]
 
 
+def items(value: Any) -> list[Any]:
+    """The items of a list field, or none when the value is not a list (the schema reports that;
+    rules must not stumble over ``levels: 5``)."""
+    return value if isinstance(value, list) else []
+
+
 def get_path(data: Any, path: FieldPath) -> Any:
     """The value at ``path`` (dict keys and list indices) inside ``data``, or None."""
     for key in path:
