@@ -14,9 +14,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from helpers.dates import AS_OF
 from helpers.git import commit, git, init_repo
-
 from mulu.core.incremental import CACHE_DIR, ProblemCache, Stats, check_changed
 from mulu.core.kinds import KINDS
 from mulu.history.compare import compare, introduced_problems, touched_paths
