@@ -167,15 +167,22 @@ def test_one_edit_checks_few_files_and_the_rest_comes_from_the_cache(project: Pa
     assert stats.checked == 1 and stats.cached == len(_records(root)) - 1
 
 
-def test_deleted_record_breaks_references_of_untouched_records(project: Path) -> None:
+@pytest.mark.parametrize("how", ["deleted", "renamed"])
+def test_deleted_or_renamed_record_breaks_references_of_untouched_records(project: Path, how: str) -> None:
     root = _git_project(project)
     check_changed(root, as_of=DAY)
-    (root / "registry" / "notices" / "hb-2022-40.yml").unlink()
-    stats = _assert_same(root, ["notice deleted"])
+    notice = root / "registry" / "notices" / "hb-2022-40.yml"
+    if how == "deleted":
+        notice.unlink()
+    else:
+        notice.rename(notice.with_name("hb-2022-40-new.yml"))
+        _rewrite(notice.with_name("hb-2022-40-new.yml"),
+                 notice.with_name("hb-2022-40-new.yml").read_text(encoding="utf-8").replace("id: hb-2022-40", "id: hb-2022-40-new"))
+    stats = _assert_same(root, [f"notice {how}"])
     broken = [p for p in check_changed(root, as_of=DAY) if p.rule == "rule.reference" and "hb-2022-40" in p.message]
     assert broken and all(p.file != "registry/notices/hb-2022-40.yml" for p in broken)
-    # Exactly the records naming the notice were checked again; the rest came from the cache.
-    assert stats.checked == len({p.file for p in broken})
+    # Exactly the records naming the notice (and the renamed file itself) were checked again.
+    assert stats.checked == len({p.file for p in broken}) + (how == "renamed")
 
 
 def test_new_duplicate_credit_code_is_reported(project: Path) -> None:
