@@ -20,6 +20,7 @@ duplicate id is seen by the frame, and the result equals a full run, in the same
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -173,6 +174,7 @@ class _Current:
 
 # -- the frame fingerprint ---------------------------------------------------------------------------
 
+@functools.cache
 def _code_digest() -> str:
     """mulu's own source: a new version of a rule invalidates every cached result."""
     package = Path(__file__).resolve().parent.parent

@@ -137,6 +137,7 @@ def compare(root: Path, base_rev: str, head_rev: str | None, stats: Stats | None
     head = repo.resolve(head_rev) if head_rev is not None else ""
     cache = ProblemCache(root)
     keep: dict[str, set[str]] = {}
+    schema_files: dict[str, Any] | None = None   # the head's, for field labels
     before = revision_problems(repo, base, cache=cache, keep=keep, stats=stats)
     if head:
         raw = repo.diff_revisions(base, head)
@@ -149,13 +150,16 @@ def compare(root: Path, base_rev: str, head_rev: str | None, stats: Stats | None
         source = working_tree(root, repo.blob_id)
         files = working_tree_changes(repo, root, base, source.files.blobs)
         after = check_source(source, cache=cache, keep=keep, stats=stats)
+        schema_files = source.schema_files
     cache.save(keep)
     introduced = introduced_problems(before, after)
-    with tempfile.TemporaryDirectory(prefix="mulu-diff-") as tmp:
-        schema_dir = root / "schemas"
-        if head:
-            repo.export(head, Path(tmp), ("schemas",))
-            if (Path(tmp) / "schemas" / "defs.schema.json").is_file():
-                schema_dir = Path(tmp) / "schemas"
-        schemas = compile_schemas(load_schema_files(schema_dir))
-    return Comparison(base, head, semantic_diff(files), changed_notices(files), introduced, schemas)
+    if schema_files is None:
+        with tempfile.TemporaryDirectory(prefix="mulu-diff-") as tmp:
+            schema_dir = root / "schemas"
+            if head:
+                repo.export(head, Path(tmp), ("schemas",))
+                if (Path(tmp) / "schemas" / "defs.schema.json").is_file():
+                    schema_dir = Path(tmp) / "schemas"
+            schema_files = load_schema_files(schema_dir)
+    return Comparison(base, head, semantic_diff(files), changed_notices(files), introduced,
+                      compile_schemas(schema_files))

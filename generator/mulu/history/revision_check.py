@@ -45,10 +45,11 @@ def _ordinary(entries: list[TreeEntry]) -> bool:
     return True
 
 
-def revision_source(repo: Repo, rev: str, work: Path) -> Source | None:
+def revision_source(repo: Repo, rev: str, work: Path, entries: list[TreeEntry] | None = None) -> Source | None:
     """The project at commit ``rev`` as a :class:`Source` (files under ``work`` are only
-    named, never written, except the schemas), or None when git cannot stand in for a checkout."""
-    entries = repo.tree_entries(rev, ("registry", "schemas"))
+    named, never written, except the schemas), or None when git cannot stand in for a checkout.
+    ``entries``: the revision's ``registry/`` and ``schemas/`` entries when already listed."""
+    entries = entries if entries is not None else repo.tree_entries(rev, ("registry", "schemas"))
     by_path = {e.path: e for e in entries}
     if not _ordinary(entries) or any(f"registry/reference/{name}.yml" not in by_path for name in REFERENCE_FILES):
         return None
@@ -95,11 +96,11 @@ def revision_problems(repo: Repo, rev: str, *, cache: ProblemCache, keep: dict[s
                       stats: Stats | None = None) -> list[Problem]:
     """Every validation problem of the project at commit ``rev`` ([] when it is not a project
     there), as ``mulu validate`` would report them on a checkout of it (without an as-of date)."""
-    present = {e.path for e in repo.tree_entries(rev, ("registry/config.yml", "schemas/defs.schema.json"))}
-    if present != {"registry/config.yml", "schemas/defs.schema.json"}:
+    entries = repo.tree_entries(rev, ("registry", "schemas"))
+    if not {"registry/config.yml", "schemas/defs.schema.json"} <= {e.path for e in entries}:
         return []
     with tempfile.TemporaryDirectory(prefix="mulu-rev-") as tmp:
-        source = revision_source(repo, rev, Path(tmp))
+        source = revision_source(repo, rev, Path(tmp), entries)
         if source is None:
             repo.export(rev, Path(tmp))
             return check_project(Path(tmp))
