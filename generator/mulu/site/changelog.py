@@ -113,7 +113,8 @@ def kind_tables(changes: list[RecordChange], registry: Registry, href: Href, lim
             rows = [[_record_cell(c, registry, href), f"<code>{esc(c.id)}</code>", detail_html(c, registry)]
                     for c in rows_of[:limit]]
             out.append(f'<div class="mulu-changes__action mulu-changes__action--{action}">')
-            out.append(table(["记录", "编号", "变动"], rows, caption=f"{action_label(action)}（{len(rows_of)}）"))
+            out.append(table(["记录", "编号", "变动"], rows, caption=f"{action_label(action)}（{len(rows_of)}）",
+                             cls="mulu-table mulu-table--cards"))
             if len(rows_of) > limit:
                 rest = len(rows_of) - limit
                 more = f"，{link(more_href, '查看全部')}" if more_href else "（完整数据见 changes.json）"
