@@ -202,13 +202,18 @@ def adjustment_html(adjustment: Adjustment, registry: Registry, ctx: SiteContext
             f'{adjustment_heading(adjustment, registry, ctx, here)}{body}</section>')
 
 
-def _feed_links(registry: Registry, here: str) -> str:
+def feed_links(registry: Registry) -> list[tuple[str, str]]:
+    """(path, name) of the feeds worth offering: all changes, then each catalogue that has records."""
     kinds = [k.name for k in KINDS if k.name != "notices" and registry.records.get(k.name)]
-    items = [link(relative(here, FEED_ALL), "全部调整")]
-    items += [link(relative(here, f"feeds/{kind}.atom"), f"{catalogue_title(registry, kind)}调整") for kind in kinds]
+    return [(FEED_ALL, "全部调整")] + [(f"feeds/{kind}.atom", f"{catalogue_title(registry, kind)}调整") for kind in kinds]
+
+
+def _feed_links(registry: Registry, here: str) -> str:
+    items = [link(relative(here, path), name) for path, name in feed_links(registry)]
     items.append(link(relative(here, API), "JSON 数据"))
     # Each link says which feed it is, in the words of the feed's own title.
-    return f'<p class="mulu-feeds">Atom 订阅与数据：{" · ".join(items)}</p>'
+    return (f'<p class="mulu-feeds">Atom 订阅与数据：{" · ".join(items)}'
+            f'（{link(relative(here, "subscribe/"), "怎样订阅")}）</p>')
 
 
 SINCE_FORM = """<form class="mulu-since" method="get" role="search" aria-label="按日期筛选">
