@@ -259,7 +259,8 @@ def table_html(title: str, data: dict[str, Any]) -> str:
             f'查看全部记录请下载上面的 CSV 或 Excel 文件。</p></noscript>') if total > PAGE_ROWS else ""
     return (f'<p class="mulu-count" aria-live="polite">{esc(count_text(total))}</p>'
             f'<div class="mulu-empty" hidden></div>'
-            f'<div class="mulu-table-wrap"><table class="mulu-table mulu-table--cards mulu-catalogue-table">'
+            # The rows are the records' own pages' business in search: a catalogue page is not a hit for them.
+            f'<div class="mulu-table-wrap" data-pagefind-ignore><table class="mulu-table mulu-table--cards mulu-catalogue-table">'
             f'<caption class="mulu-sr-only">{esc(title)}（点击表头排序）</caption>'
             f'<thead><tr>{head}</tr></thead><tbody>{first_rows_html(data, labels)}</tbody></table></div>'
             f'{more}<nav class="mulu-pager" aria-label="分页"></nav>')
