@@ -157,7 +157,7 @@ def _select(name: str, label: str, options: list[tuple[str, str]], counts: Count
     def text(value: str, words: str) -> str:
         return f"{words}（{counts[value]}）" if counts is not None else words
 
-    opts = "".join(f'<option value="{esc(v)}" data-label="{esc(t)}">{esc(text(v, t))}</option>' for v, t in options)
+    opts = "".join(f'<option value="{esc(v)}">{esc(text(v, t))}</option>' for v, t in options)
     return (f'<div class="mulu-filter"><label for="f-{name}">{esc(label)}</label>'
             f'<select id="f-{name}" name="{name}"><option value="">全部</option>{opts}</select></div>')
 

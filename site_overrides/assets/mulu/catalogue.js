@@ -130,15 +130,22 @@
     return counts;
   }
 
+  /* 选项的文字（不含条数）：页面上写的是“名称（条数）”，第一次读取时记下名称。 */
+  var LABELS = new WeakMap();
+  function optionLabel(o) {
+    if (!LABELS.has(o)) LABELS.set(o, o.textContent.replace(/（\d+）$/, ""));
+    return LABELS.get(o);
+  }
+
   function updateOptions() {
     ["region", "occ", "level", "status"].forEach(function (name) {
       var el = form.elements[name];
       if (!el) return;
       var counts = facetCounts(name);
       Array.prototype.forEach.call(el.options, function (o) {
-        var n = counts[o.value] || 0, label = o.getAttribute("data-label");
+        var n = counts[o.value] || 0;
         if (!o.value) { o.textContent = "全部（" + n + "）"; return; }
-        if (label) o.textContent = label + "（" + n + "）";
+        o.textContent = optionLabel(o) + "（" + n + "）";
         var keep = n > 0 || o.value === state[name];
         o.hidden = !keep;
         o.disabled = !keep;
@@ -180,7 +187,7 @@
       var change = {}; change[k] = "";
       var n = countWith(change);
       var el = form.elements[k], opt = el && el.tagName === "SELECT" ? el.options[el.selectedIndex] : null;
-      var shown = (opt && opt.getAttribute("data-label") || state[k]).trim();
+      var shown = (opt && opt.value ? optionLabel(opt) : state[k]).trim();
       if (n) item(suggestion("去掉“" + FACET_NAMES[k] + "：" + shown + "”（" + n + " 条）", change));
     });
     item(suggestion("清除全部筛选（" + data.rows.length + " 条）", { q: "", region: "", occ: "", level: "", status: "" }));
