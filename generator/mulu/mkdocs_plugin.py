@@ -35,17 +35,20 @@ from mulu.site.context import build_context
 from mulu.site.html import esc
 from mulu.site.model import Page, SiteContext
 from mulu.site.output import (
+    SHARD_PAGES,
     extend_sitemap,
     index_search,
     write_files,
     write_page,
 )
+from mulu.site.phases import phase
 from mulu.site.providers import FINISHERS, PROVIDERS
 from mulu.site.render import Rendered, render
 
 # Generated pages carry no Markdown, only front matter: hide the (empty) table of contents,
 # and give the theme the page's description and whether search should index it.
-SHELL_SOURCE = f"---\ntitle: {shells.TITLE}\ndescription: {shells.DESCRIPTION}\nhide:\n  - toc\n---\n"
+# ``mulu_shell`` leaves out the side navigation (main.html): stamped pages are out of the nav.
+SHELL_SOURCE = f"---\ntitle: {shells.TITLE}\ndescription: {shells.DESCRIPTION}\nmulu_shell: true\nhide:\n  - toc\n---\n"
 
 
 class MuluPluginConfig(Config):
@@ -53,6 +56,8 @@ class MuluPluginConfig(Config):
 
     root = c.Optional(c.Type(str))      # project directory; default: the one holding mkdocs.yml
     search = c.Type(bool, default=True)  # build the Pagefind index
+    # pages per Pagefind index: larger sites are indexed in shards (bounded memory, docs/dev/scale.md)
+    search_shard_pages = c.Type(int, default=SHARD_PAGES)
 
 
 def src_uri(path: str) -> str:
@@ -132,7 +137,8 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         if not config.site_url and registry.config.site_url:
             config.site_url = registry.config.site_url.rstrip("/") + "/"
         try:
-            self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS)
+            with phase("render"):
+                self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS)
         except SiteError as err:
             raise PluginError(str(err)) from err
         config.extra["mulu_manifest_digest"] = self.ctx.extras.get("manifest_digest", "")  # shown in the footer
@@ -183,7 +189,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
 
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
         if page.file.src_uri.startswith(shells.SHELL_DIR + "/"):
-            self.shell_html[page.url] = output
+            self.shell_html[page.url] = shells.compact(output)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -192,15 +198,18 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         shutil.rmtree(site_dir / shells.SHELL_DIR, ignore_errors=True)
         by_depth = {shells.depth(url): shells.Shell(url, html) for url, html in self.shell_html.items()}
         default_description = str(self.description)  # unescaped: Shell.stamp escapes it
-        for page in self.stamped:
-            write_page(site_dir, page, by_depth[shells.depth(page.path)].stamp(page, default_description))
-        write_files(site_dir, self.rendered.files)
+        with phase("stamp"):
+            for page in self.stamped:
+                write_page(site_dir, page, by_depth[shells.depth(page.path)].stamp(page, default_description))
+        with phase("data files"):
+            write_files(site_dir, self.rendered.files)
         # Same date as MkDocs writes for its own pages (SOURCE_DATE_EPOCH, in UTC).
         lastmod = datetime.fromtimestamp(int(self.ctx.extras.get("epoch", 0)), UTC).date().isoformat()
         extend_sitemap(site_dir, config.site_url or "", [p.path for p in self.stamped], lastmod, shells.SHELL_DIR + "/")
         if self.config.search:
             try:
-                index_search(site_dir)
+                with phase("search index"):
+                    index_search(site_dir, max(1, self.config.search_shard_pages))
             except SiteError as err:
                 raise PluginError(f"生成搜索索引（Pagefind）失败：\n{err}") from err
         self._restore_epoch()
