@@ -14,8 +14,7 @@ rebuild with a warm history cache. Reported per size:
 * published bytes per record and file count, split by part: record pages (theme chrome and
   record body apart), other pages, per-record and per-kind API files, downloads, Pagefind
   index, theme assets;
-* incremental rebuild after editing one record (``mulu serve``'s rebuild, when available),
-  beside the full build of the same run.
+* not yet: incremental rebuilds (``mulu serve`` still rebuilds everything; issue 16 item 3).
 
 Figures go to stdout (a Markdown table at the end) and to benchmarks/out/bench_scale.json.
 The machine is shared: note its load (printed) beside any figure you quote.
@@ -106,8 +105,10 @@ def _label(cmd: str) -> str:
 def measured(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, object]:
     """Run ``cmd``; wall seconds, peak memory per process and overall, output, phases."""
     started = time.monotonic()
+    # The project is a temporary copy: the mulu of this checkout is found through PYTHONPATH.
+    path = os.pathsep.join(p for p in (str(REPO / "generator"), os.environ.get("PYTHONPATH", "")) if p)
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, **(env or {})})
+                            env={**os.environ, "PYTHONPATH": path, **(env or {})})
     sampler = Sampler(proc.pid)
     out = proc.stdout.read() if proc.stdout else ""
     _, status, usage = os.wait4(proc.pid, 0)
@@ -180,43 +181,21 @@ def load() -> str:
     return f"load {one:.1f}/{five:.1f} on {os.cpu_count()} cores"
 
 
-def incremental(project: Path, site: Path) -> dict[str, object]:
-    """Edit one record and time ``mulu serve``'s rebuild of it, beside the full build."""
-    probe = subprocess.run([sys.executable, "-c", PROBE, str(project), str(site)], capture_output=True, text=True)
-    if probe.returncode != 0:
-        return {"incremental_error": probe.stderr[-2000:]}
-    return dict(json.loads(probe.stdout.strip().splitlines()[-1]))
-
-
-# Runs in a child so its memory is its own: a first build (as `mulu serve` starts), then one edit.
-PROBE = r"""
-import json, sys, time
-from pathlib import Path
-from mulu.commands.serve import Rebuilder
-root, site = Path(sys.argv[1]), Path(sys.argv[2])
-r = Rebuilder(root, site, search=True)
-t = time.monotonic(); r.rebuild(); first = time.monotonic() - t
-target = sorted((root / "registry" / "institutions").glob("*.yml"))[0]
-text = target.read_text(encoding="utf-8")
-target.write_text(text.replace("地址: ", "地址: 改", 1) if "地址: " in text else text + "\n", encoding="utf-8")
-t = time.monotonic(); r.rebuild(); one = time.monotonic() - t
-target.write_text(text, encoding="utf-8")
-print(json.dumps({"serve_first_build_s": round(first, 1), "serve_one_edit_s": round(one, 2)}))
-"""
-
-
-def bench(n: int, work: Path) -> dict[str, object]:
+def bench(n: int, work: Path, per_kind_api: bool = False) -> dict[str, object]:
     project = work / f"synth-{n}"
     print(f"… {n} 条记录（{load()}）", flush=True)
-    subprocess.run([sys.executable, "-m", "mulu", "synth", str(project), "-n", str(n)], cwd=REPO, check=True,
-                   capture_output=True)
+    subprocess.run([sys.executable, "-m", "mulu", "synth", str(project), "-n", str(n)], cwd=REPO / "generator",
+                   check=True, capture_output=True)
     shutil.copy2(REPO / "mkdocs.yml", project / "mkdocs.yml")
     for name in ("site_overrides", "docs"):
         shutil.copytree(REPO / name, project / name, ignore=shutil.ignore_patterns("dev"))
+    if per_kind_api:
+        with open(project / "registry" / "config.yml", "a", encoding="utf-8") as config:
+            config.write("api:\n  per_record: false\n")
     git(project, "init", "-q")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "synth")
-    result: dict[str, object] = {"records": n, "machine": load()}
+    result: dict[str, object] = {"records": n, "machine": load(), "api_per_record": not per_kind_api}
     validate = measured([sys.executable, "-m", "mulu", "validate"], project)
     result["validate_s"] = validate["s"]
     env = {"MULU_PHASES": "1"}
@@ -226,15 +205,13 @@ def bench(n: int, work: Path) -> dict[str, object]:
     result |= {"build_warm_s": warm["s"], "build_peak_mb": warm["peak_mb"], "processes": warm["processes"],
                "phases": warm["phases"], "load_after": load()}
     result |= site_bytes(project / "site", n)
-    result |= incremental(project, project / "site")
     return result
 
 
 def table(rows: list[dict[str, object]]) -> str:
     keys = [("records", "records"), ("validate_s", "validate (s)"), ("build_cold_s", "build, cold cache (s)"),
             ("build_warm_s", "build, warm cache (s)"), ("build_peak_mb", "peak memory, largest process (MB)"),
-            ("kb_per_record", "published KB per record"), ("site_mb", "site (MB)"), ("files", "files"),
-            ("serve_one_edit_s", "serve: rebuild after one edit (s)")]
+            ("kb_per_record", "published KB per record"), ("site_mb", "site (MB)"), ("files", "files")]
     lines = ["| " + " | ".join(k[1] for k in keys) + " |", "|" + "---|" * len(keys)]
     lines += ["| " + " | ".join(str(r.get(k, "—")) for k, _ in keys) + " |" for r in rows]
     return "\n".join(lines)
@@ -244,6 +221,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full", action="store_true", help="also 100,000 records (minutes; several GB of disk)")
     parser.add_argument("--records", type=int, nargs="*", help="sizes to build instead of 10,000 and 40,000")
+    parser.add_argument("--per-kind-api", action="store_true", help="build with api.per_record: false (config.yml)")
     parser.add_argument("--keep", metavar="DIR", help="build in DIR and keep the projects (default: a temporary dir)")
     args = parser.parse_args(argv)
     sizes = args.records or [10_000, 40_000]
@@ -254,7 +232,7 @@ def main(argv: list[str]) -> int:
         work = Path(args.keep) if args.keep else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         for n in sizes:
-            rows.append(bench(n, work))
+            rows.append(bench(n, work, args.per_kind_api))
             print(json.dumps(rows[-1], ensure_ascii=False, indent=1), flush=True)
             if not args.keep:
                 shutil.rmtree(work / f"synth-{n}", ignore_errors=True)
