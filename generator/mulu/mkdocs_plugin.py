@@ -44,6 +44,7 @@ from mulu.site.output import (
 from mulu.site.phases import phase
 from mulu.site.providers import FINISHERS, PROVIDERS
 from mulu.site.render import Rendered, render
+from mulu.site.spool import PageSpool
 
 # Generated pages carry no Markdown, only front matter: hide the (empty) table of contents,
 # and give the theme the page's description and whether search should index it.
@@ -91,7 +92,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         self.ctx: SiteContext | None = None
         self.root: Path | None = None
         self.nav_pages: dict[str, Page] = {}
-        self.stamped: list[Page] = []
+        self.stamped = PageSpool()   # record, notice, jurisdiction pages: on disk until stamped
         self.shell_html: dict[str, str] = {}
         self.description = ""
 
@@ -138,12 +139,13 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
             config.site_url = registry.config.site_url.rstrip("/") + "/"
         try:
             with phase("render"):
-                self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS)
+                self.stamped.close()   # the previous build's (mkdocs serve)
+                self.stamped = PageSpool()
+                self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS, sink=self.stamped.add)
         except SiteError as err:
             raise PluginError(str(err)) from err
         config.extra["mulu_manifest_digest"] = self.ctx.extras.get("manifest_digest", "")  # shown in the footer
         self.nav_pages = {src_uri(p.path): p for p in self.rendered.pages if p.nav is not None}
-        self.stamped = [p for p in self.rendered.pages if p.nav is None]
         self.shell_html = {}
         return config
 
@@ -153,7 +155,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"docs/{uri} 与自动生成的页面“{page.title}”冲突：请重命名或删除该文件。")
             files.append(File.generated(config, uri, content=page_source(page)))
-        for level in sorted({shells.depth(p.path) for p in self.stamped}):
+        for level in sorted({shells.depth(path) for path in self.stamped.paths}):
             if level == 0:
                 raise PluginError("没有导航分组的页面不能放在站点根目录。")
             files.append(File.generated(config, src_uri(shells.shell_path(level)), content=SHELL_SOURCE,
@@ -205,7 +207,8 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
             write_files(site_dir, self.rendered.files)
         # Same date as MkDocs writes for its own pages (SOURCE_DATE_EPOCH, in UTC).
         lastmod = datetime.fromtimestamp(int(self.ctx.extras.get("epoch", 0)), UTC).date().isoformat()
-        extend_sitemap(site_dir, config.site_url or "", [p.path for p in self.stamped], lastmod, shells.SHELL_DIR + "/")
+        extend_sitemap(site_dir, config.site_url or "", self.stamped.paths, lastmod, shells.SHELL_DIR + "/")
+        self.stamped.close()
         if self.config.search:
             try:
                 with phase("search index"):
@@ -215,6 +218,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         self._restore_epoch()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.stamped.close()
         self._restore_epoch()
 
     def _set_epoch(self, epoch: str) -> None:

@@ -99,7 +99,7 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as
     rendered = plugin.rendered
     assert rendered is not None  # set by on_config of the build that just succeeded
     swap_into(tmp, out)
-    return BuildResult(True, pages=len(rendered.pages), files=len(rendered.files),
+    return BuildResult(True, pages=len(rendered.pages) + rendered.sunk, files=len(rendered.files),
                        seconds=time.monotonic() - started, manifest_digest=str(ctx.extras.get("manifest_digest", "")))
 
 
