@@ -88,3 +88,31 @@ def test_search_in_shards_finds_pages_of_every_shard(project: Path, mulu, browse
         links = hits.evaluate_all("els => els.map(a => a.getAttribute('href'))")
         page.close()
     assert any(link.rstrip("/").endswith(href.rstrip("/")) for link in links), links
+
+
+def test_page_spool_gives_back_stamped_pages_in_order() -> None:
+    from mulu.site.model import Page
+    from mulu.site.spool import PageSpool
+
+    spool = PageSpool()
+    nav = Page("institutions/", "培训机构目录", "<p>表</p>", nav="目录")
+    made = [Page(f"institutions/{i}/", f"机构{i}", f"<h1>机构{i}</h1>" + "正文" * i, search=i % 2 == 0) for i in range(50)]
+    assert spool.add(nav) is False
+    assert all(spool.add(page) for page in made)
+    assert spool.paths == [p.path for p in made] and len(spool) == 50
+    assert list(spool) == made
+    assert list(spool) == made   # read again (the sitemap and the stamping both may)
+    spool.close()
+
+
+def test_html_pages_are_cut_into_shards_without_the_index(tmp_path: Path) -> None:
+    from mulu.site.output import html_pages, shards
+
+    for rel in ("index.html", "a/index.html", "a/b/index.html", "pagefind/x.html", "a/data.json", "z/404.html"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    pages = html_pages(tmp_path)
+    assert pages == ["a/b/index.html", "a/index.html", "index.html", "z/404.html"]
+    assert shards(pages, 3) == [pages[:3], pages[3:]]
+    assert shards(pages, 4) == [pages]
+    assert shards([], 4) == [[]]
