@@ -105,6 +105,7 @@ def index_search(site_dir: Path, shard_pages: int = SHARD_PAGES) -> str:
         (site_dir / "pagefind" / SHARDS_FILE).write_text("[]\n", encoding="utf-8")
         return out
     staging = Path(tempfile.mkdtemp(prefix=".pagefind-shards-", dir=site_dir.parent))
+    started: list[subprocess.Popen[str]] = []
     try:
         outputs: list[str] = []
         running: list[tuple[subprocess.Popen[str], Path | None]] = []
@@ -112,18 +113,31 @@ def index_search(site_dir: Path, shard_pages: int = SHARD_PAGES) -> str:
             tree = staging / str(number)
             for rel in pages:
                 (tree / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.link(site_dir / rel, tree / rel)
+                _link(site_dir / rel, tree / rel)
             target = site_dir / "pagefind" / (f"shard-{number}" if number else "")
             running.append((_pagefind(tree, target), tree))
+            started.append(running[-1][0])
             if len(running) >= PARALLEL:
                 outputs.append(_wait(running[:1]))
                 running = running[1:]
         outputs.append(_wait(running))
     finally:
+        for proc in started:   # after a failure, no shard goes on writing
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
         shutil.rmtree(staging, ignore_errors=True)
     names = [f"shard-{n}/" for n in range(1, len(parts))]
     (site_dir / "pagefind" / SHARDS_FILE).write_text(json.dumps(names) + "\n", encoding="utf-8")
     return "".join(outputs)
+
+
+def _link(source: Path, target: Path) -> None:
+    """A hard link (no bytes copied), or a copy where the file system has none."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _wait(jobs: Sequence[tuple[subprocess.Popen[str], Path | None]]) -> str:
