@@ -94,7 +94,7 @@ def test_site_sections_show_the_raised_subsidy(project: Path) -> None:
     assert shortage_section(programme, registry, ctx) == ""   # the standards table shows it
     renderer = FieldRenderer(registry, guides(registry)["programmes"], {}, lambda r: "")
     html = standards_section(programme, registry, ctx, renderer)
-    assert "按 2025-01-01 生效的急需紧缺职业（工种）目录" in html
+    assert "紧缺上浮依据按 2025-01-01 生效的" in html and "急需紧缺职业（工种）目录</a>计算" in html
     assert "<td data-label=\"上浮后补贴标准（元/人）\"><strong>910 元</strong></td>" in html
     assert 'href="../../shortages/hlj-2024/"' in html
     listing = shortage_section(registry.get("shortages", "hlj-2024"), registry, ctx)

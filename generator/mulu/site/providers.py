@@ -20,6 +20,7 @@ from mulu.site.check import check_pages
 from mulu.site.demand_pages import demand_section, supply_pages
 from mulu.site.downloads import download_files
 from mulu.site.editions import edition_pages, notice_edition_section
+from mulu.site.find import find_page
 from mulu.site.home import home_page
 from mulu.site.jurisdictions import jurisdiction_pages
 from mulu.site.manifest import manifest_files
@@ -59,6 +60,7 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     vocabulary_pages,
     supply_pages,
     occupation_pages,
+    find_page,
     publication_files,
 )
 

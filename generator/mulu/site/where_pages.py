@@ -59,14 +59,13 @@ def standards_section(record: Record, registry: Registry, ctx: SiteContext, rend
         row = [esc(lv.get("level", "—")), esc(lv.get("hours", "—")), _money(lv.get("subsidy"))]
         if uplifts:
             uplift = uplifts.get(lv.get("level") if isinstance(lv.get("level"), str) else None)
-            target = registry.get("shortages", uplift.entry.list_id) if uplift else None
-            basis = f'（{link(relative(here, record_path(target)), target.name)}）' if target else ""
-            row += [esc(uplift.text) + basis if uplift else "—",
-                    f"<strong>{_money(uplift.raised)}</strong>" if uplift else "—"]
+            row += [esc(uplift.text) if uplift else "—", f"<strong>{_money(uplift.raised)}</strong>" if uplift else "—"]
         row += [_money(lv.get("assessment_fee")),
                 renderer.value(("levels", i, "certificate"), lv["certificate"]) if "certificate" in lv else "—"]
         rows.append(row)
-    note = (f"<p>紧缺上浮按 {esc(site_as_of(ctx))} 生效的急需紧缺职业（工种）目录计算。</p>" if uplifts else "")
+    lists = [registry.get("shortages", list_id) for list_id in dict.fromkeys(u.entry.list_id for u in uplifts.values())]
+    basis = "、".join(link(relative(here, record_path(t)), t.name) for t in lists if t is not None)
+    note = f"<p>紧缺上浮依据按 {esc(site_as_of(ctx))} 生效的{basis}计算。</p>" if uplifts else ""
     category = record.data.get("category")
     lead = f'<p>培训类别：{esc(category)}；适用地区：{esc(region_text(registry, record.region))}。</p>' if category else ""
     return ('<section class="mulu-standards"><h2 id="standards">补贴标准</h2>' + lead
