@@ -149,6 +149,11 @@
     var place = regionName(region), name = needName(need) + (level ? "（" + level + "）" : "");
     var occupation = needOccupation(need);
     out.appendChild(el("h2", null, place + " · " + name));
+    if (occupation && data.occupations[occupation]) {
+      var about = el("p", null, "职业介绍：");
+      about.appendChild(a("../occupations/" + occupation + "/", occLabel(occupation)));
+      out.appendChild(about);
+    }
     var found = programmes(region, need, level);
     var insts = occupation ? institutions(region, occupation, level) : [];
     var assess = occupation ? assessors(region, occupation, level) : [];
