@@ -72,7 +72,7 @@ def find_data(registry: Registry, ctx: SiteContext) -> dict[str, Any]:
             levels.append([level or "", lv.get("hours"), lv.get("subsidy"), uplift.raised if uplift else None,
                            uplift.text if uplift else "", lv.get("certificate", "")])
         programmes.append([programme.id, programme.name, region(programme.region),
-                           occupation(need.occupation) if need else "", need.work_type or "" if need else "",
+                           occupation(need.occupation) if need else "", (need.work_type or "") if need else "",
                            str(programme.data.get("spec", "")), str(programme.data.get("category", "")), levels])
     units: dict[str, list[list[Any]]] = {"institutions": [], "assessors": []}
     for kind, by_code in index.offers.items():
