@@ -231,3 +231,16 @@ def test_occupation_pages_stay_small(sample_site: Path):
     total = sum(p.stat().st_size for p in pages)
     assert total / len(pages) < 60_000, f"{len(pages)} 个职业页面共 {total} 字节"
     assert not [p for p in pages if re.search(r"<script[^>]*src=\"https?://", p.read_text(encoding="utf-8"))]
+
+
+def test_a_spec_programme_links_to_its_find_answer(page, site_url, reg):
+    registry, _ = reg
+    programme = next(p for p in registry.records["programmes"].values() if p.data.get("spec") and p.status == "在册")
+    page.goto(site_url + f"programmes/{programme.id}/")
+    page.get_by_role("link", name="在找培训中查看本地区和上级地区的补贴、机构和评价机构").click()
+    page.wait_for_url("**/find/?*")
+    assert parse_qs(urlparse(page.url).query) == {"region": [programme.region], "spec": [programme.data["spec"]]}
+    block = page.locator(".mulu-find__programme", has=page.locator(f'a[href$="/programmes/{programme.id}/"]'))
+    block.wait_for()
+    subsidy = programme.data["levels"][0]["subsidy"]
+    assert f"{subsidy:,} 元" in block.inner_text()

@@ -98,8 +98,10 @@ def where_section(record: Record, registry: Registry, ctx: SiteContext) -> str:
             offers = index.units_for(record, kind)
             parts.append(f'<h2 id="{anchor}">{title}（{len(offers)}）</h2>')
             parts.append(_unit_list(offers, registry, here) if offers else f"<p>{esc(empty)}</p>")
-        if need is not None:
-            parts.append(f'<p>{link(find_url(here, record.region, need.occupation), "在找培训中查看本地区和上级地区的补贴、机构和评价机构")}</p>')
+        spec = str(record.data.get("spec") or "")
+        if spec or need is not None:
+            target = find_url(here, record.region, spec=spec) if spec else find_url(here, record.region, need.occupation if need else "")
+            parts.append(f'<p>{link(target, "在找培训中查看本地区和上级地区的补贴、机构和评价机构")}</p>')
         parts.append("</section>")
         return "".join(parts)
     return ""

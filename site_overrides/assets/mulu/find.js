@@ -185,6 +185,12 @@
       out.appendChild(empty);
     }
 
+    if (!occupation) {
+      out.appendChild(el("p", "mulu-find__empty", "该专项职业能力没有对应的职业编码，本站无法据机构目录判断哪些机构可以培训或认定；" +
+        "请咨询当地人力资源和社会保障部门。"));
+      summary.textContent = found.length ? place + "有 " + found.length + " 个适用的" + name + "补贴项目。" : place + "暂无" + name + "补贴项目。";
+      return;
+    }
     out.appendChild(el("h3", null, "可以培训的机构（" + insts.length + "）"));
     if (insts.length) out.appendChild(unitList("institutions", insts, true));
     else {
