@@ -62,6 +62,8 @@ class ProjectConfig:
     # kind (or "all") -> field paths only a reviewer may change, e.g. "levels[].subsidy"
     reviewer_only_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     expiring_days: int = 60   # how many days ahead a validity counts as 即将到期
+    # one api/v1/<kind>/<id>.json per record; large deployments publish only api/v1/<kind>.json
+    api_per_record: bool = True
 
     def catalogue_kinds(self) -> list[str]:
         """The kinds published as catalogues, in configured order; every kind but notices when none is configured."""
@@ -93,6 +95,8 @@ def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
     contact = contact if isinstance(contact, Mapping) else {}
     privacy = data.get("privacy")
     privacy = privacy if isinstance(privacy, Mapping) else {}
+    api = data.get("api")
+    api = api if isinstance(api, Mapping) else {}
     days = data.get("expiring_days")
     marks = data.get("reviewer_only_fields")
     marks = marks if isinstance(marks, Mapping) else {}
@@ -113,6 +117,7 @@ def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
         department_accounts=_accounts(data.get("department_accounts")),
         expiring_days=days if isinstance(days, int) and not isinstance(days, bool) and days >= 0 else 60,
         reviewer_only_fields={str(k): tuple(str(f) for f in v) for k, v in marks.items() if isinstance(v, list)},
+        api_per_record=api.get("per_record") is not False,
     )
 
 
