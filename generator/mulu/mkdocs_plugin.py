@@ -132,6 +132,9 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         config.site_name = safe_title(registry.config.title or config.site_name)
         config.extra["mulu_generated_at"] = self.ctx.generated_at  # shown in the footer
         config.extra["mulu_as_of"] = self.ctx.as_of  # the footer's 状态核算日期
+        contact = registry.config.contact   # the footer's 主办单位 and phone numbers
+        config.extra["mulu_contact"] = {"organizer": contact.organizer, "phone": contact.phone,
+                                        "complaint_phone": contact.complaint_phone}
         self.description = registry.config.description
         if self.description:
             config.site_description = safe_title(self.description)

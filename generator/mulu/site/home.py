@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from mulu.core.kinds import KIND_BY_NAME
 from mulu.core.registry import Record, Registry
 from mulu.site.counts import Counts
 from mulu.site.effective import CURRENT_FILTER, current_count, effective_counts, ordered_labels
@@ -61,7 +62,8 @@ def jurisdiction_table(registry: Registry, counts: Counts, here: str) -> str:
             cells.append(link(relative(here, f"{kind}/") + f"?region={code}&status={CURRENT_FILTER}", str(n))
                          if n else "0")
         rows.append(cells + [str(total)])
-    return table(["辖区", *[catalogue_title(registry, k) for k in kinds], "合计"], rows,
+    # Short headers (the record noun, as on the stats page): eleven catalogue titles would push 合计 out of view.
+    return table(["辖区", *[KIND_BY_NAME[k].noun for k in kinds], "合计"], rows,
                  caption="各辖区有效记录数（在册且未过期，含即将到期；含下级地区）")
 
 

@@ -32,6 +32,7 @@ from mulu.site.records import RecordSection, record_pages
 from mulu.site.render import FinisherFn
 from mulu.site.shortage_pages import shortage_section
 from mulu.site.stats_page import stats_pages
+from mulu.site.subscribe import subscribe_page
 from mulu.site.vocabulary_page import vocabulary_pages
 from mulu.site.where_pages import unit_programmes_section
 
@@ -55,6 +56,7 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     api_files,
     download_files,
     changelog_provider,
+    subscribe_page,
     edition_pages,
     stats_pages,
     vocabulary_pages,

@@ -81,7 +81,10 @@ def banner(record: Record, registry: Registry, here: str) -> str:
 
 def derived_view(record: Record, status: EffectiveStatus | None) -> dict[str, Any]:
     """The record's data as shown: "承担补贴性培训" reads 是 only while the body may act on its
-    listing (在册 or 即将到期); otherwise it says why not (the file keeps what was recorded)."""
+    listing (在册 or 即将到期); otherwise it says why not (the file keeps what was recorded).
+    A notice with a 文号 is known by it: its internal id (hb-2025-33) is not shown."""
+    if record.kind == "notices" and record.data.get("number"):
+        return {k: v for k, v in record.data.items() if k != "id"}
     if status is None or status.current or record.data.get("subsidised") is not True:
         return record.data
     return {**record.data, "subsidised": f"否（当前状态为“{status.label}”，不得承担补贴性培训；记录中登记为“是”）"}
