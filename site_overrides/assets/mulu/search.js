@@ -25,6 +25,15 @@
     return uiLoading;
   }
 
+  /* 索引分片的列表：小站点是 []；取不到时按单一索引搜索。 */
+  function loadShards() {
+    return fetch(bundle.href + "mulu-shards.json").then(function (r) {
+      return r.ok ? r.json() : [];
+    }).then(function (names) {
+      return Array.isArray(names) ? names.filter(function (n) { return /^shard-\d+\/$/.test(n); }) : [];
+    }, function () { return []; });
+  }
+
   /* Pagefind 的摘要是 HTML：只取文字和 <mark>，其余标签一律丢弃。 */
   function appendExcerpt(el, html) {
     var tpl = document.createElement("template");
@@ -107,8 +116,13 @@
 
     function start() {
       if (!ready) {
-        ready = loadUI().then(function (UI) {
-          var instance = new UI.Instance({ bundlePath: bundle.pathname, baseUrl: root.pathname });
+        ready = Promise.all([loadUI(), loadShards()]).then(function (got) {
+          var UI = got[0];
+          /* 大型站点的索引分片（mulu-shards.json，见 mulu/site/output.py），在浏览器中合并。 */
+          var merge = got[1].map(function (name) {
+            return { bundlePath: new URL(name, bundle).pathname, baseUrl: root.pathname };
+          });
+          var instance = new UI.Instance({ bundlePath: bundle.pathname, baseUrl: root.pathname, mergeIndex: merge });
           instance.add(new UI.Input({ inputElement: "#" + input.id, debounceTimeoutMs: 120 }));
           instance.on("loading", function () {
             if (input.value.trim()) { summary.textContent = "正在搜索……"; show(true); }
