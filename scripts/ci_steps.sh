@@ -51,7 +51,8 @@ run_pr() {
   mkdir -p "$(dirname "$summary")"
 
   local validated=0
-  if step "校验记录" mulu validate --format github; then
+  # --changed：BASE 以来改动的记录完整检查，其余取自 .mulu-cache/ 的缓存；问题与完整校验相同。
+  if step "校验记录" mulu validate --changed "$base" --format github; then
     validated=1
   else
     failed+=("校验记录")

@@ -529,7 +529,7 @@ def test_actions_are_pinned_by_full_commit_with_the_version_noted() -> None:
             for line in path.read_text(encoding="utf-8").splitlines() if "uses:" in line]
     assert uses
     for line in uses:
-        assert re.fullmatch(r"(- )?uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", line), line
+        assert re.fullmatch(r"(- )?uses: [\w.-]+/[\w.-]+(/[\w.-]+)*@[0-9a-f]{40} # v\d+\.\d+\.\d+", line), line
 
 
 def test_build_leftovers_are_ignored_and_do_not_reach_the_owners_check(repo: Path, mulu) -> None:

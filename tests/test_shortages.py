@@ -14,6 +14,8 @@ from mulu.core.shortages import Uplift, as_of_date, programme_uplifts
 from mulu.project import open_project
 from mulu.site.model import SiteContext
 from mulu.site.shortage_pages import registry_entries, shortage_section
+from mulu.site.values import FieldRenderer, guides
+from mulu.site.where_pages import standards_section
 
 PROGRAMME = "registry/programmes/hlj-4-10-01-05.yml"     # 养老护理员, 黑龙江省, 五级 700 元
 LIST = "registry/shortages/hlj-2024.yml"
@@ -89,9 +91,11 @@ def test_site_sections_show_the_raised_subsidy(project: Path) -> None:
     registry = open_project(project).registry
     ctx = SiteContext(generated_at="2025-01-01T00:00:00Z", as_of="2025-01-01")
     programme = registry.get("programmes", "hlj-4-10-01-05")
-    html = shortage_section(programme, registry, ctx)
-    assert "按 2025-01-01 生效的急需紧缺职业（工种）目录" in html
-    assert "<td data-label=\"上浮后补贴标准\"><strong>910 元</strong></td>" in html
+    assert shortage_section(programme, registry, ctx) == ""   # the standards table shows it
+    renderer = FieldRenderer(registry, guides(registry)["programmes"], {}, lambda r: "")
+    html = standards_section(programme, registry, ctx, renderer)
+    assert "紧缺上浮依据按 2025-01-01 生效的" in html and "急需紧缺职业（工种）目录</a>计算" in html
+    assert "<td data-label=\"上浮后补贴标准（元/人）\"><strong>910 元</strong></td>" in html
     assert 'href="../../shortages/hlj-2024/"' in html
     listing = shortage_section(registry.get("shortages", "hlj-2024"), registry, ctx)
     assert "本目录在 2025-01-01 生效中" in listing and "养老护理员" in listing and "700 元 → 910 元" in listing

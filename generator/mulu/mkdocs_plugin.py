@@ -35,17 +35,21 @@ from mulu.site.context import build_context
 from mulu.site.html import esc
 from mulu.site.model import Page, SiteContext
 from mulu.site.output import (
+    SHARD_PAGES,
     extend_sitemap,
     index_search,
     write_files,
     write_page,
 )
+from mulu.site.phases import phase
 from mulu.site.providers import FINISHERS, PROVIDERS
 from mulu.site.render import Rendered, render
+from mulu.site.spool import PageSpool
 
 # Generated pages carry no Markdown, only front matter: hide the (empty) table of contents,
 # and give the theme the page's description and whether search should index it.
-SHELL_SOURCE = f"---\ntitle: {shells.TITLE}\ndescription: {shells.DESCRIPTION}\nhide:\n  - toc\n---\n"
+# ``mulu_shell`` leaves out the side navigation (main.html): stamped pages are out of the nav.
+SHELL_SOURCE = f"---\ntitle: {shells.TITLE}\ndescription: {shells.DESCRIPTION}\nmulu_shell: true\nhide:\n  - toc\n---\n"
 
 
 class MuluPluginConfig(Config):
@@ -53,6 +57,8 @@ class MuluPluginConfig(Config):
 
     root = c.Optional(c.Type(str))      # project directory; default: the one holding mkdocs.yml
     search = c.Type(bool, default=True)  # build the Pagefind index
+    # pages per Pagefind index: larger sites are indexed in shards (bounded memory, docs/dev/scale.md)
+    search_shard_pages = c.Type(int, default=SHARD_PAGES)
 
 
 def src_uri(path: str) -> str:
@@ -86,7 +92,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         self.ctx: SiteContext | None = None
         self.root: Path | None = None
         self.nav_pages: dict[str, Page] = {}
-        self.stamped: list[Page] = []
+        self.stamped = PageSpool()   # record, notice, jurisdiction pages: on disk until stamped
         self.shell_html: dict[str, str] = {}
         self.description = ""
 
@@ -126,18 +132,23 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         config.site_name = safe_title(registry.config.title or config.site_name)
         config.extra["mulu_generated_at"] = self.ctx.generated_at  # shown in the footer
         config.extra["mulu_as_of"] = self.ctx.as_of  # the footer's 状态核算日期
+        contact = registry.config.contact   # the footer's 主办单位 and phone numbers
+        config.extra["mulu_contact"] = {"organizer": contact.organizer, "phone": contact.phone,
+                                        "complaint_phone": contact.complaint_phone}
         self.description = registry.config.description
         if self.description:
             config.site_description = safe_title(self.description)
         if not config.site_url and registry.config.site_url:
             config.site_url = registry.config.site_url.rstrip("/") + "/"
         try:
-            self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS)
+            with phase("render"):
+                self.stamped.close()   # the previous build's (mkdocs serve)
+                self.stamped = PageSpool()
+                self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS, sink=self.stamped.add)
         except SiteError as err:
             raise PluginError(str(err)) from err
         config.extra["mulu_manifest_digest"] = self.ctx.extras.get("manifest_digest", "")  # shown in the footer
         self.nav_pages = {src_uri(p.path): p for p in self.rendered.pages if p.nav is not None}
-        self.stamped = [p for p in self.rendered.pages if p.nav is None]
         self.shell_html = {}
         return config
 
@@ -147,7 +158,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"docs/{uri} 与自动生成的页面“{page.title}”冲突：请重命名或删除该文件。")
             files.append(File.generated(config, uri, content=page_source(page)))
-        for level in sorted({shells.depth(p.path) for p in self.stamped}):
+        for level in sorted({shells.depth(path) for path in self.stamped.paths}):
             if level == 0:
                 raise PluginError("没有导航分组的页面不能放在站点根目录。")
             files.append(File.generated(config, src_uri(shells.shell_path(level)), content=SHELL_SOURCE,
@@ -183,7 +194,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
 
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
         if page.file.src_uri.startswith(shells.SHELL_DIR + "/"):
-            self.shell_html[page.url] = output
+            self.shell_html[page.url] = shells.compact(output)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -192,20 +203,25 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         shutil.rmtree(site_dir / shells.SHELL_DIR, ignore_errors=True)
         by_depth = {shells.depth(url): shells.Shell(url, html) for url, html in self.shell_html.items()}
         default_description = str(self.description)  # unescaped: Shell.stamp escapes it
-        for page in self.stamped:
-            write_page(site_dir, page, by_depth[shells.depth(page.path)].stamp(page, default_description))
-        write_files(site_dir, self.rendered.files)
+        with phase("stamp"):
+            for page in self.stamped:
+                write_page(site_dir, page, by_depth[shells.depth(page.path)].stamp(page, default_description))
+        with phase("data files"):
+            write_files(site_dir, self.rendered.files)
         # Same date as MkDocs writes for its own pages (SOURCE_DATE_EPOCH, in UTC).
         lastmod = datetime.fromtimestamp(int(self.ctx.extras.get("epoch", 0)), UTC).date().isoformat()
-        extend_sitemap(site_dir, config.site_url or "", [p.path for p in self.stamped], lastmod, shells.SHELL_DIR + "/")
+        extend_sitemap(site_dir, config.site_url or "", self.stamped.paths, lastmod, shells.SHELL_DIR + "/")
+        self.stamped.close()
         if self.config.search:
             try:
-                index_search(site_dir)
+                with phase("search index"):
+                    index_search(site_dir, max(1, self.config.search_shard_pages))
             except SiteError as err:
                 raise PluginError(f"生成搜索索引（Pagefind）失败：\n{err}") from err
         self._restore_epoch()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.stamped.close()
         self._restore_epoch()
 
     def _set_epoch(self, epoch: str) -> None:

@@ -58,8 +58,14 @@ def test_404_page_is_chinese_with_search_and_check_link(page, rooted_url):
 
 @pytest.mark.parametrize("path", ["", "institutions/", f"institutions/{LISTED}/", "changes/", "stats/"])
 def test_every_page_announces_the_feed(page, site_url, path):
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
     page.goto(site_url + path)
-    feeds = page.locator('head link[rel="alternate"][type="application/atom+xml"]')
+    page.wait_for_load_state("networkidle")
+    # The theme must not take the feed link for another language's site (it would fetch
+    # feeds/sitemap.xml, a 404 on every page).
+    assert failed == []
+    feeds = page.locator('head link[rel~="alternate"][type="application/atom+xml"]')
     assert feeds.count() == 1 and "全部调整" in feeds.get_attribute("title")
     href = page.evaluate("document.querySelector('head link[type=\"application/atom+xml\"]').href")
     response = page.request.get(href)

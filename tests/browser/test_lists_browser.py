@@ -84,7 +84,7 @@ def test_shortage_catalogue_and_raised_subsidy(page, site_url):
     page.wait_for_selector("#raised")
     assert "养老护理员" in page.locator("section.mulu-shortage").inner_text()
     page.locator("section.mulu-shortage a", has_text="养老护理员").first.click()
-    section = page.locator("section.mulu-shortage").inner_text()
+    section = page.locator("section.mulu-standards").inner_text()   # the programme's standards table
     assert "上浮 30%" in section and "910 元" in section
 
 

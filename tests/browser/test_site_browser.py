@@ -268,6 +268,7 @@ def test_hostile_text_renders_inert(watched, site_url):
     page.goto(site_url + f"institutions/{XSS}/")
     assert "<script>window.__xss=1</script>恶意测试学校" in page.locator("h1").inner_text()
     assert "[点我领补贴](javascript:window.__xss=3)" in page.locator("article").inner_text()
+    page.locator("details.mulu-record-info summary").click()   # 信息来源 is folded into 记录信息
     assert "{{ config }}" in page.locator("article").inner_text()
     assert "</title><script>" in page.title() or "恶意测试学校" in page.title()
     page.fill("#mulu-q-header", "恶意")

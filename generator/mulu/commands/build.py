@@ -16,6 +16,7 @@ from mulu.core.problems import format_text
 from mulu.core.status import add_as_of_argument, resolve_as_of
 from mulu.errors import MuluError
 from mulu.project import Opened, open_project, resolve_root
+from mulu.site.phases import phase
 
 HELP = "校验目录数据并构建公开网站（默认输出到 site/）；有问题时不发布，原有网站保持不变。"
 
@@ -66,7 +67,8 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         return BuildResult(False, f"找不到 {config_file}：网站设置文件缺失，请从示例项目复制 mkdocs.yml 和 site_overrides/。")
-    ctx = build_context(opened.registry, root, as_of=as_of)
+    with phase("context (history)"):
+        ctx = build_context(opened.registry, root, as_of=as_of)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     collect = _Collect()
@@ -82,7 +84,8 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as
         # As the mkdocs command line does: plugins may set up and tear down around a build.
         config.plugins.on_startup(command="build", dirty=False)
         try:
-            build(config)
+            with phase("mkdocs build (all)"):
+                build(config)
         finally:
             config.plugins.on_shutdown()
         done = True
@@ -96,7 +99,7 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as
     rendered = plugin.rendered
     assert rendered is not None  # set by on_config of the build that just succeeded
     swap_into(tmp, out)
-    return BuildResult(True, pages=len(rendered.pages), files=len(rendered.files),
+    return BuildResult(True, pages=len(rendered.pages) + rendered.sunk, files=len(rendered.files),
                        seconds=time.monotonic() - started, manifest_digest=str(ctx.extras.get("manifest_digest", "")))
 
 
@@ -106,7 +109,8 @@ def run(args: argparse.Namespace) -> int:
         raise MuluError(f"找不到 {root / 'mkdocs.yml'}（网站设置）。请从示例项目复制 mkdocs.yml、site_overrides/ 和 docs/。")
     started = time.monotonic()
     as_of = resolve_as_of(args.as_of)
-    opened = open_project(root)
+    with phase("validate"):
+        opened = open_project(root)
     if opened.problems or opened.registry is None:
         print(format_text(opened.problems))
         print("构建已取消：请先修正以上问题。网站没有更新。", file=sys.stderr)

@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from mulu.core.kinds import KIND_BY_NAME, KINDS
+from mulu.core.loading import load_tree
+from mulu.core.reference import build_reference
 from mulu.core.registry import Registry
+from mulu.core.validation import record_id
 from mulu.errors import MuluError
 from mulu.history.compare import WORKING_TREE, Comparison, compare
 from mulu.history.diff import ACTIONS, RecordChange
@@ -29,7 +32,6 @@ from mulu.history.editions import (
 )
 from mulu.history.words import Labeller, action_label, counts, field_lines
 from mulu.project import resolve_root
-from mulu.sheets.tables import read_registry
 
 HELP = "比较两个版本的目录数据（默认与工作区比较）：新增、暂停、移出和修改的记录（原值 → 新值），以及新引入的校验问题。"
 FORMATS = ("markdown", "json")
@@ -158,16 +160,18 @@ def _edition_sections(comparison: Comparison, root: Path) -> tuple[list[str], li
     attributed = list(dict.fromkeys(c.notice for c in comparison.changes if c.notice))
     if not attributed:
         return [], []
-    registry, _ = read_registry(root)
+    # Only the notices and the code lists: reading the whole registry cost seconds at 10,000 records.
+    tree = load_tree(root, [k.name for k in KINDS], parse=["notices"])
+    notices = {record_id(d.file): d.data for d in tree.records["notices"]}
+    reference, _ = build_reference(tree.reference)
     lines: list[str] = []
     items: list[dict[str, Any]] = []
     for notice_id in attributed:
-        notice = registry.get("notices", notice_id)
-        edition = edition_of(notice_id, notice.data if notice is not None else None)
+        edition = edition_of(notice_id, notices.get(notice_id))
         if edition is None:
             continue
         summary = adjustment_summary(c for c in comparison.changes if c.notice == notice_id)
-        lines += [f"**发布版本：** {md(edition.name)}（{md(registry.reference.region_name(edition.region))}"
+        lines += [f"**发布版本：** {md(edition.name)}（{md(reference.region_name(edition.region))}"
                   f" {md(KIND_BY_NAME[edition.kind].title)}，依据 {code(notice_id)}，{md(edition.effective)} 起执行）："
                   f"{md(summary)}", ""]
         items.append({"notice": notice_id, "kind": edition.kind, "region": edition.region, "name": edition.name,
@@ -241,6 +245,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.head:
             raise MuluError("--edition 需要两个公告编号：mulu diff --edition 上一版公告 本版公告，例如 "
                             "mulu diff --edition hlj-2024-01 hlj-2025-01。")
+        from mulu.sheets.tables import read_registry  # pandas: only for --edition (0.3 s)
         registry, _ = read_registry(root)
         records = {kind: {rid: r.data for rid, r in by_id.items()} for kind, by_id in registry.records.items()}
         result = compare_notices(root, registry.reference, records, args.base, args.head)

@@ -42,9 +42,20 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return state
 
 
+# Every text file the site holds is UTF-8; without a charset a browser guesses (an Atom feed opened
+# directly showed mojibake), and the system's MIME table may not know .atom at all.
+TEXT_TYPES = {".html": "text/html", ".xml": "application/xml", ".atom": "application/atom+xml",
+              ".json": "application/json", ".csv": "text/csv", ".txt": "text/plain", ".js": "text/javascript",
+              ".css": "text/css", ".svg": "image/svg+xml", ".md": "text/markdown"}
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        text = TEXT_TYPES.get(os.path.splitext(path)[1].lower())
+        return f"{text}; charset=utf-8" if text else super().guess_type(path)
 
 
 def rebuild(root: Path, out: Path, search: bool) -> bool:

@@ -34,6 +34,15 @@ class Repository:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Who runs the site and how to reach them, for the footer (any may be empty)."""
+
+    organizer: str = ""        # 主办单位
+    phone: str = ""            # 咨询电话
+    complaint_phone: str = ""  # 监督投诉电话
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     """The settings of one project (see ``schemas/config.schema.json`` for their meaning)."""
 
@@ -42,6 +51,7 @@ class ProjectConfig:
     jurisdictions: tuple[str, ...] = ()
     repository: Repository = field(default_factory=Repository)
     site_url: str = ""
+    contact: Contact = field(default_factory=Contact)
     reviewers: tuple[str, ...] = ()
     catalogues: tuple[Catalogue, ...] = ()
     # jurisdiction code -> the sections of its programme catalogue (重点产业指导目录 / 一般性目录)
@@ -52,6 +62,8 @@ class ProjectConfig:
     # kind (or "all") -> field paths only a reviewer may change, e.g. "levels[].subsidy"
     reviewer_only_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     expiring_days: int = 60   # how many days ahead a validity counts as 即将到期
+    # one api/v1/<kind>/<id>.json per record; large deployments publish only api/v1/<kind>.json
+    api_per_record: bool = True
 
     def catalogue_kinds(self) -> list[str]:
         """The kinds published as catalogues, in configured order; every kind but notices when none is configured."""
@@ -79,8 +91,12 @@ def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
     data = data or {}
     repo = data.get("repository")
     repo = repo if isinstance(repo, Mapping) else {}
+    contact = data.get("contact")
+    contact = contact if isinstance(contact, Mapping) else {}
     privacy = data.get("privacy")
     privacy = privacy if isinstance(privacy, Mapping) else {}
+    api = data.get("api")
+    api = api if isinstance(api, Mapping) else {}
     days = data.get("expiring_days")
     marks = data.get("reviewer_only_fields")
     marks = marks if isinstance(marks, Mapping) else {}
@@ -92,6 +108,7 @@ def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
         jurisdictions=tuple(str(j) for j in data.get("jurisdictions") or []),
         repository=Repository(_text(repo, "url"), _text(repo, "edit")),
         site_url=_text(data, "site_url"),
+        contact=Contact(_text(contact, "organizer"), _text(contact, "phone"), _text(contact, "complaint_phone")),
         reviewers=_accounts(data.get("reviewers")),
         catalogues=catalogues,
         programme_sections=_sections(data.get("programme_sections")),
@@ -100,6 +117,7 @@ def parse_config(data: Mapping[str, Any] | None) -> ProjectConfig:
         department_accounts=_accounts(data.get("department_accounts")),
         expiring_days=days if isinstance(days, int) and not isinstance(days, bool) and days >= 0 else 60,
         reviewer_only_fields={str(k): tuple(str(f) for f in v) for k, v in marks.items() if isinstance(v, list)},
+        api_per_record=api.get("per_record") is not False,
     )
 
 

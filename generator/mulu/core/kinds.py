@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from mulu.core.loading import FieldPath, get_path
+from mulu.core.loading import FieldPath, get_path, items
 
 
 @dataclass(frozen=True)
@@ -79,15 +79,15 @@ def occupation_uses(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath
     if kind == "programmes":
         code = get_path(data, ("occupation", "code"))
         if isinstance(code, str):
-            levels = [str(lv["level"]) for lv in data.get("levels") or [] if isinstance(lv, dict) and lv.get("level")]
+            levels = [str(lv["level"]) for lv in items(data.get("levels")) if isinstance(lv, dict) and lv.get("level")]
             yield ("occupation", "code"), code, levels
     elif kind in CREDIT_CODE_KINDS:
         field = "offerings" if kind == "institutions" else "scope"
-        for i, item in enumerate(data.get(field) or []):
+        for i, item in enumerate(items(data.get(field))):
             if isinstance(item, dict) and isinstance(item.get("occupation"), str):
-                yield (field, i, "occupation"), item["occupation"], list(item.get("levels") or [])
+                yield (field, i, "occupation"), item["occupation"], list(items(item.get("levels")))
     elif kind == "bases":
-        for i, code in enumerate(data.get("occupations") or []):
+        for i, code in enumerate(items(data.get("occupations"))):
             if isinstance(code, str):
                 yield ("occupations", i), code, []
     elif kind == "studios":
@@ -97,19 +97,19 @@ def occupation_uses(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath
     elif kind == "specs" and isinstance(data.get("occupation"), str):
         yield ("occupation",), data["occupation"], []
     elif kind == "trainers":
-        for i, item in enumerate(data.get("occupations") or []):
+        for i, item in enumerate(items(data.get("occupations"))):
             if isinstance(item, dict) and isinstance(item.get("occupation"), str):
-                yield ("occupations", i, "occupation"), item["occupation"], list(item.get("levels") or [])
+                yield ("occupations", i, "occupation"), item["occupation"], list(items(item.get("levels")))
     elif kind == "qualifications":
-        for i, code in enumerate(data.get("occupations") or []):
+        for i, code in enumerate(items(data.get("occupations"))):
             if isinstance(code, str):
                 yield ("occupations", i), code, []
     elif kind == "demands" and isinstance(data.get("occupation"), str):
         yield ("occupation",), data["occupation"], [str(data["level"])] if isinstance(data.get("level"), str) else []
     elif kind == "shortages":
-        for i, item in enumerate(data.get("entries") or []):
+        for i, item in enumerate(items(data.get("entries"))):
             if isinstance(item, dict) and isinstance(item.get("occupation"), str):
-                yield ("entries", i, "occupation"), item["occupation"], list(item.get("levels") or [])
+                yield ("entries", i, "occupation"), item["occupation"], list(items(item.get("levels")))
 
 
 def credit_codes(kind: str, data: dict[str, Any]) -> Iterator[tuple[FieldPath, str]]:

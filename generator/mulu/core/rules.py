@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from mulu.core import creditcode
 from mulu.core.kinds import KIND_BY_NAME, credit_codes, occupation_uses, references
-from mulu.core.loading import Document, FieldPath, field_name, get_path
+from mulu.core.loading import Document, FieldPath, field_name, get_path, items
 from mulu.core.problems import Problem, Severity
 from mulu.core.reference import Reference
 from mulu.core.shortages import ShortageEntry, as_of_date, programme_uplifts
@@ -28,15 +29,17 @@ from mulu.core.status import (
 class Context:
     """What rules may look at besides the record itself."""
 
+    # What other records say is read only through the Mapping/Set/Sequence interfaces, so that
+    # core.incremental can watch which parts a record's rules looked at (its cache dependencies).
     reference: Reference
-    ids: dict[str, set[str]]             # kind -> record ids present
-    notice_dates: dict[str, str]         # notice id -> date
-    editions: dict[str, dict[str, Any]] = field(default_factory=dict)   # edition notice id -> its ``edition``
+    ids: Mapping[str, AbstractSet[str]]  # kind -> record ids present
+    notice_dates: Mapping[str, str]      # notice id -> date
+    editions: Mapping[str, dict[str, Any]] = field(default_factory=dict)   # edition notice id -> its ``edition``
     jurisdictions: tuple[str, ...] = ()  # config.yml jurisdictions (editions are published per jurisdiction)
-    spec_status: dict[str, str] = field(default_factory=dict)  # spec id -> recorded status
+    spec_status: Mapping[str, str] = field(default_factory=dict)  # spec id -> recorded status
     as_of: date | None = None            # time warnings are given only when set
     expiring_days: int = DEFAULT_EXPIRING_DAYS
-    shortages: tuple[ShortageEntry, ...] = ()   # entries of the listed shortage lists
+    shortages: Sequence[ShortageEntry] = ()   # entries of the listed shortage lists
     sections: dict[str, tuple[str, ...]] = field(default_factory=dict)   # jurisdiction -> programme sections
 
 
@@ -134,7 +137,7 @@ def programme_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
     if kind != "programmes":
         return
     has_occ, has_spec = "occupation" in data, "spec" in data
-    levels = [lv for lv in data.get("levels") or [] if isinstance(lv, dict)]
+    levels = [lv for lv in items(data.get("levels")) if isinstance(lv, dict)]
     if has_occ == has_spec:
         yield ("occupation",), "职业（occupation）和专项职业能力考核规范（spec）必须且只能填一个。"
         return
@@ -160,7 +163,7 @@ def weights_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
     """Competency weights of a specification add up to 100%."""
     if kind != "specs":
         return
-    weights = [c.get("weight") for c in data.get("competencies") or [] if isinstance(c, dict)]
+    weights = [c.get("weight") for c in items(data.get("competencies")) if isinstance(c, dict)]
     numbers = [w for w in weights if isinstance(w, int)]
     if numbers and len(numbers) == len(weights) and sum(numbers) != 100:
         yield ("competencies",), f"各工作任务的考核比重之和应为 100%，现在是 {sum(numbers)}%：请调整 weight。"
@@ -172,7 +175,7 @@ def subsidy_sanity_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
         return
     rank = {name: i for i, name in enumerate(ctx.reference.levels)}
     paid: list[tuple[int, int, str]] = []   # (rank, index, level) of levels with a subsidy
-    for i, lv in enumerate(data.get("levels") or []):
+    for i, lv in enumerate(items(data.get("levels"))):
         if not isinstance(lv, dict):
             continue
         subsidy, fee = lv.get("subsidy"), lv.get("assessment_fee")
@@ -183,7 +186,7 @@ def subsidy_sanity_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
         if isinstance(subsidy, int) and subsidy > 0 and lv.get("level") in rank:
             paid.append((rank[lv["level"]], i, lv["level"]))
     paid.sort()
-    levels = data.get("levels") or []
+    levels = items(data.get("levels"))
     for (_, lower_i, lower), (_, higher_i, higher) in zip(paid, paid[1:]):
         low, high = levels[lower_i]["subsidy"], levels[higher_i]["subsidy"]
         if high < low:
@@ -196,7 +199,7 @@ def shortage_list_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
     if kind != "shortages":
         return
     seen: set[tuple[Any, Any]] = set()
-    for i, entry in enumerate(data.get("entries") or []):
+    for i, entry in enumerate(items(data.get("entries"))):
         if not isinstance(entry, dict):
             continue
         has_percent, has_amount = "uplift_percent" in entry, "uplift_amount" in entry

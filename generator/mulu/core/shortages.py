@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from mulu.core.loading import get_path
+from mulu.core.loading import get_path, items
 from mulu.core.reference import Reference
 from mulu.core.status import today_in_china
 
@@ -73,14 +73,14 @@ def shortage_entries(lists: Iterable[tuple[str, dict[str, Any]]]) -> tuple[Short
             continue
         region = data.get("region")
         valid_to = data.get("valid_to") if isinstance(data.get("valid_to"), str) else None
-        for entry in data.get("entries") or []:
+        for entry in items(data.get("entries")):
             if not isinstance(entry, dict) or not isinstance(entry.get("occupation"), str) or not isinstance(region, str):
                 continue
             percent, amount = entry.get("uplift_percent"), entry.get("uplift_amount")
             out.append(ShortageEntry(
                 list_id, str(data.get("name", list_id)), region, data["valid_from"], valid_to, entry["occupation"],
                 entry.get("work_type") if isinstance(entry.get("work_type"), str) else None,
-                tuple(str(x) for x in entry.get("levels") or []),
+                tuple(str(x) for x in items(entry.get("levels"))),
                 percent if isinstance(percent, int) else None, amount if isinstance(amount, int) else None))
     return tuple(out)
 
@@ -100,7 +100,7 @@ def programme_uplifts(data: dict[str, Any], entries: Iterable[ShortageEntry], re
     # The smallest region first (a city's list over its province's), then the newest list.
     applicable.sort(key=lambda e: (len(reference.region_path(e.region)), e.valid_from), reverse=True)
     out = []
-    for lv in data.get("levels") or []:
+    for lv in items(data.get("levels")):
         if not isinstance(lv, dict):
             continue
         level = lv.get("level") if isinstance(lv.get("level"), str) else None

@@ -20,7 +20,7 @@ from mulu.core.vocabularies import vocabulary_problems
 
 def record_id(path: str | Path) -> str:
     """A record's id is its file name without ``.yml``."""
-    return Path(path).name[: -len(".yml")]
+    return (path if isinstance(path, Path) else Path(path)).name[: -len(".yml")]
 
 
 def _id_problem(doc: Document) -> list[Problem]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mulu.core.incremental import ProblemCache, Stats, check_source, working_tree
 from mulu.core.kinds import KINDS
 from mulu.core.loading import list_record_files
 from mulu.core.problems import Problem
@@ -21,7 +22,7 @@ from mulu.core.schemas import Schema, compile_schemas, load_schema_files
 from mulu.history.diff import FileChange, RecordChange, record_kind, semantic_diff
 from mulu.history.git import Repo
 from mulu.history.log import changed_notices, file_changes
-from mulu.project import check_project
+from mulu.history.revision_check import revision_problems
 
 # Pairing removed with added files by text similarity costs removed x added comparisons.
 MAX_RENAME_PAIRS = 10_000
@@ -41,20 +42,30 @@ class Comparison:
     schemas: dict[str, Schema]
 
 
-def working_tree_changes(repo: Repo, root: Path, base: str) -> list[FileChange]:
+def working_tree_changes(repo: Repo, root: Path, base: str, disk_blobs: dict[str, str] | None = None) -> list[FileChange]:
     """File changes from ``base`` to the files on disk, renames paired by similarity
-    (git only detects renames between stored trees; this reads nothing into git)."""
+    (git only detects renames between stored trees; this reads nothing into git).
+    ``disk_blobs`` (path -> blob id of every record file on disk, as ``repo`` names blobs)
+    spares reading the unchanged files."""
     base_blobs = {p: b for p, b in repo.tree_blobs(base).items() if record_kind(p)}
-    files, _ = list_record_files(root, [k.name for k in KINDS])
+    if disk_blobs is None:
+        files, _ = list_record_files(root, [k.name for k in KINDS])
+        disk_blobs = {}
+        for paths in files.values():
+            for path in paths:
+                try:
+                    disk_blobs[path.relative_to(root).as_posix()] = repo.blob_id(path.read_bytes())
+                except OSError:
+                    continue
     disk: dict[str, bytes] = {}
-    for paths in files.values():
-        for path in paths:
+    for p, blob in disk_blobs.items():
+        if base_blobs.get(p) != blob:
             try:
-                disk[path.relative_to(root).as_posix()] = path.read_bytes()
+                disk[p] = (root / p).read_bytes()
             except OSError:
                 continue
-    changed = [p for p in disk if p in base_blobs and repo.blob_id(disk[p]) != base_blobs[p]]
-    removed = [p for p in base_blobs if p not in disk]
+    changed = [p for p in disk if p in base_blobs]
+    removed = [p for p in base_blobs if p not in disk_blobs]
     added = [p for p in disk if p not in base_blobs]
     old = repo.read_blobs({base_blobs[p] for p in changed + removed})
     old_text = {p: old.get(base_blobs[p]) for p in changed + removed}
@@ -67,6 +78,13 @@ def working_tree_changes(repo: Repo, root: Path, base: str) -> list[FileChange]:
     out += [FileChange("D", p, "", old_text[p], None) for p in removed if p not in paired_old]
     out += [FileChange("A", "", p, None, disk[p]) for p in added if p not in paired_new]
     return out
+
+
+def touched_paths(root: Path, base_rev: str) -> set[str]:
+    """Project paths changed from ``base_rev`` to the working tree (untracked files included):
+    ``validate --changed`` checks them in full whatever the cache says."""
+    repo = Repo.open(root)
+    return {path for c in repo.changes(repo.resolve(base_rev), None) for path in (c.old_path, c.new_path) if path}
 
 
 def pair_renames(removed: dict[str, bytes], added: dict[str, bytes]) -> list[tuple[str, str]]:
@@ -93,13 +111,6 @@ def pair_renames(removed: dict[str, bytes], added: dict[str, bytes]) -> list[tup
     return pairs
 
 
-def _problems_of(root: Path) -> list[Problem]:
-    """Validation problems of a project directory ([] when it is not a project at all)."""
-    if not (root / "registry" / "config.yml").is_file() or not (root / "schemas" / "defs.schema.json").is_file():
-        return []
-    return check_project(root)
-
-
 def _key(problem: Problem) -> tuple[str, str, str, str]:
     return (problem.file, problem.field, problem.message, problem.rule)
 
@@ -116,25 +127,39 @@ def introduced_problems(before: list[Problem], after: list[Problem]) -> list[Pro
     return out
 
 
-def compare(root: Path, base_rev: str, head_rev: str | None) -> Comparison:
+def compare(root: Path, base_rev: str, head_rev: str | None, stats: Stats | None = None) -> Comparison:
     """The semantic difference and the newly introduced problems from ``base_rev`` to
-    ``head_rev`` (None: the working tree). Raises ``GitError`` with a Chinese message."""
+    ``head_rev`` (None: the working tree). Raises ``GitError`` with a Chinese message.
+    Problems come from the validation cache (``.mulu-cache/validation/``): files whose blob
+    and whatever they read of other records are unchanged are not checked again."""
     repo = Repo.open(root)
     base = repo.resolve(base_rev)
     head = repo.resolve(head_rev) if head_rev is not None else ""
-    with tempfile.TemporaryDirectory(prefix="mulu-diff-") as tmp:
-        base_dir = Path(tmp) / "base"
-        repo.export(base, base_dir)
-        if head:
-            head_dir = Path(tmp) / "head"
-            repo.export(head, head_dir)
-            raw = repo.diff_revisions(base, head)
-            blobs = repo.read_blobs({b for rc in raw for b in (rc.old_blob, rc.new_blob) if b})
-            files = file_changes(raw, blobs)
-        else:
-            head_dir = root
-            files = working_tree_changes(repo, root, base)
-        introduced = introduced_problems(_problems_of(base_dir), _problems_of(head_dir))
-        schema_dir = head_dir / "schemas" if (head_dir / "schemas" / "defs.schema.json").is_file() else root / "schemas"
-        schemas = compile_schemas(load_schema_files(schema_dir))
-    return Comparison(base, head, semantic_diff(files), changed_notices(files), introduced, schemas)
+    cache = ProblemCache(root)
+    keep: dict[str, set[str]] = {}
+    schema_files: dict[str, Any] | None = None   # the head's, for field labels
+    before = revision_problems(repo, base, cache=cache, keep=keep, stats=stats)
+    if head:
+        raw = repo.diff_revisions(base, head)
+        blobs = repo.read_blobs({b for rc in raw for b in (rc.old_blob, rc.new_blob) if b})
+        files = file_changes(raw, blobs)
+        after = revision_problems(repo, head, cache=cache, keep=keep, stats=stats)
+    elif not (root / "registry" / "config.yml").is_file() or not (root / "schemas" / "defs.schema.json").is_file():
+        files, after = working_tree_changes(repo, root, base), []
+    else:
+        source = working_tree(root, repo.blob_id)
+        files = working_tree_changes(repo, root, base, source.files.blobs)
+        after = check_source(source, cache=cache, keep=keep, stats=stats)
+        schema_files = source.schema_files
+    cache.save(keep)
+    introduced = introduced_problems(before, after)
+    if schema_files is None:
+        with tempfile.TemporaryDirectory(prefix="mulu-diff-") as tmp:
+            schema_dir = root / "schemas"
+            if head:
+                repo.export(head, Path(tmp), ("schemas",))
+                if (Path(tmp) / "schemas" / "defs.schema.json").is_file():
+                    schema_dir = Path(tmp) / "schemas"
+            schema_files = load_schema_files(schema_dir)
+    return Comparison(base, head, semantic_diff(files), changed_notices(files), introduced,
+                      compile_schemas(schema_files))

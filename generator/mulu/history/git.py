@@ -77,6 +77,17 @@ def _run(top: Path, args: list[str], stdin: bytes | None = None) -> bytes:
 
 
 @dataclass(frozen=True)
+class TreeEntry:
+    """One entry of ``git ls-tree -r -l``: mode, object type, object id, size (-1 if none), project path."""
+
+    mode: str
+    type: str
+    blob: str
+    size: int
+    path: str
+
+
+@dataclass(frozen=True)
 class Repo:
     """The repository holding a project: its top level and where the project sits inside it."""
 
@@ -255,6 +266,18 @@ class Repo:
                 blobs[path[len(self.prefix):]] = parts[2]
         return blobs
 
+    def tree_entries(self, rev: str, folders: tuple[str, ...]) -> list[TreeEntry]:
+        """Every entry (any mode) under the project's ``folders`` at ``rev``, paths relative to the project root."""
+        out = self.git("ls-tree", "-r", "-l", "-z", "--full-tree", rev, "--", *(f"{self.prefix}{f}" for f in folders))
+        entries = []
+        for entry in out.split(b"\0"):
+            if not entry:
+                continue
+            meta, _, path = entry.decode("utf-8", "surrogateescape").partition("\t")
+            mode, kind, blob, size = (meta.split() + ["", "", "", ""])[:4]
+            entries.append(TreeEntry(mode, kind, blob, int(size) if size.isdigit() else -1, path[len(self.prefix):]))
+        return entries
+
     def read_blobs(self, blobs: set[str]) -> dict[str, bytes]:
         """The contents of many blobs through one ``git cat-file --batch``."""
         ids = sorted(b for b in blobs if b and set(b) != {"0"})
@@ -279,9 +302,9 @@ class Repo:
         algo = hashlib.sha256 if self.object_format == "sha256" else hashlib.sha1
         return algo(b"blob %d\0" % len(content) + content).hexdigest()
 
-    def export(self, rev: str, dest: Path) -> None:
-        """Write the project's ``registry/`` and ``schemas/`` at ``rev`` into ``dest`` (via ``git archive``)."""
-        paths = [f"{self.prefix}{name}" for name in ("registry", "schemas")]
+    def export(self, rev: str, dest: Path, folders: tuple[str, ...] = ("registry", "schemas")) -> None:
+        """Write the project's ``registry/`` and ``schemas/`` (or ``folders``) at ``rev`` into ``dest`` (via ``git archive``)."""
+        paths = [f"{self.prefix}{name}" for name in folders]
         present = [p for p in paths if self.git("ls-tree", "--name-only", rev, "--", p).strip()]
         dest.mkdir(parents=True, exist_ok=True)
         if not present:

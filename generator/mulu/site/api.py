@@ -1,4 +1,6 @@
-"""The static JSON API under ``api/v1/``: an index, one file per kind, one per record.
+"""The static JSON API under ``api/v1/``: an index, one file per kind, one per record
+(unless ``api.per_record: false`` in config.yml: then only the file per kind, see
+:func:`mulu.site.model.record_api_path`).
 
 Every file carries ``schema_version``, ``generated_at`` and ``as_of`` (the day effective
 statuses are computed for); records carry ``effective_status``, ``effective_label`` and
@@ -44,8 +46,9 @@ def api_files(registry: Registry, ctx: SiteContext) -> Iterator[DataFile]:
         effective = {r.id: effective_fields(found.get((kind.name, r.id))) for r in records.values()}
         item = {"kind": kind.name, "title": catalogue_title(registry, kind.name), "noun": kind.noun,
                 "count": len(records), "status": dict(Counter(r.status for r in records.values())),
-                "url": f"{BASE}{kind.name}.json", "record_url": f"{BASE}{kind.name}/{{id}}.json",
-                "page": f"{kind.name}/"}
+                "url": f"{BASE}{kind.name}.json", "page": f"{kind.name}/"}
+        if registry.config.api_per_record:
+            item["record_url"] = f"{BASE}{kind.name}/{{id}}.json"
         if kind.name != "notices":
             item["effective_status"] = dict(Counter(e["effective_status"] for e in effective.values()))
         kinds.append(item)
@@ -54,7 +57,7 @@ def api_files(registry: Registry, ctx: SiteContext) -> Iterator[DataFile]:
             "records": [{"id": r.id, "page": record_path(r), **effective[r.id], "digest": digests[(r.kind, r.id)],
                          "data": r.data}
                         for r in records.values()]}))
-        for r in records.values():
+        for r in records.values() if registry.config.api_per_record else ():
             yield DataFile(f"{BASE}{kind.name}/{r.id}.json", _dump({
                 **stamp, "kind": kind.name, "id": r.id, "page": record_path(r),
                 "source_file": r.file, **effective[r.id], "digest": digests[(r.kind, r.id)], "data": r.data},

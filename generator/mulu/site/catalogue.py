@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from mulu.core.kinds import occupation_uses
 from mulu.core.loading import get_path
@@ -26,6 +27,7 @@ from mulu.site.records import catalogue_title
 from mulu.site.values import region_text
 
 DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON"))
+PAGE_ROWS = 50   # rows per page, as PAGE in catalogue.js
 
 
 @dataclass(frozen=True)
@@ -149,10 +151,33 @@ def occupation_search_text(registry: Registry, codes: list[str]) -> dict[str, st
     return out
 
 
-def _select(name: str, label: str, options: list[tuple[str, str]]) -> str:
-    opts = "".join(f'<option value="{esc(v)}">{esc(t)}</option>' for v, t in options)
+def _select(name: str, label: str, options: list[tuple[str, str]], counts: Counter[str] | None = None) -> str:
+    """A filter select; with ``counts``, each option says how many rows it keeps (the script
+    recounts them for the current selection and hides those that keep none)."""
+    def text(value: str, words: str) -> str:
+        return f"{words}（{counts[value]}）" if counts is not None else words
+
+    opts = "".join(f'<option value="{esc(v)}">{esc(text(v, t))}</option>' for v, t in options)
     return (f'<div class="mulu-filter"><label for="f-{name}">{esc(label)}</label>'
             f'<select id="f-{name}" name="{name}"><option value="">全部</option>{opts}</select></div>')
+
+
+def option_counts(data: dict[str, Any]) -> dict[str, Counter[str]]:
+    """How many rows each filter option keeps when nothing else is chosen: a region counts the
+    rows of its sub-regions too (``regions`` maps a code to its name and parent), and 有效 the
+    rows whose status is one of ``current``."""
+    out: dict[str, Counter[str]] = {"region": Counter(), "occ": Counter(), "level": Counter(), "status": Counter()}
+    regions, current = data["regions"], data["current"]
+    for row in data["rows"]:
+        code = row[3]
+        while code:
+            out["region"][code] += 1
+            code = regions.get(code, ["", ""])[1]
+        out["occ"].update(set(row[4]))
+        out["level"].update(set(row[5]))
+        out["status"][row[2]] += 1
+        out["status"][CURRENT_FILTER] += row[2] in current
+    return out
 
 
 def _region_options(registry: Registry, regions: dict[str, list[str]]) -> list[tuple[str, str]]:
@@ -166,17 +191,19 @@ def filters_html(kind: str, registry: Registry, data: dict[str, Any]) -> str:
     """The filter form; its options are those that occur in the catalogue."""
     occupations = sorted({c for row in data["rows"] for c in row[4]})
     levels = [lv for lv in registry.reference.levels if any(lv in row[5] for row in data["rows"])]
+    counts = option_counts(data)
     parts = ['<div class="mulu-filter mulu-filter--text"><label for="f-q">关键词</label>'
              '<input id="f-q" name="q" type="search" placeholder="名称、编号、单位……" autocomplete="off"></div>',
-             _select("region", "地区（含下级）", _region_options(registry, data["regions"]))]
+             _select("region", "地区（含下级）", _region_options(registry, data["regions"]), counts["region"])]
     if occupations:
         names = registry.reference.occupations
-        parts.append(_select("occ", "职业", [(c, f"{names[c].name}（{c}）" if c in names else c) for c in occupations]))
+        parts.append(_select("occ", "职业", [(c, f"{names[c].name} {c}" if c in names else c) for c in occupations],
+                             counts["occ"]))
     if levels:
-        parts.append(_select("level", "等级", [(lv, lv) for lv in levels]))
+        parts.append(_select("level", "等级", [(lv, lv) for lv in levels], counts["level"]))
     labels = ordered_labels({row[2] for row in data["rows"]})
     parts.append(_select("status", f"状态（按 {data.get('as_of', '')} 核算）",
-                         [(CURRENT_FILTER, "有效（在册，含即将到期）")] + [(s, s) for s in labels]))
+                         [(CURRENT_FILTER, "有效（在册，含即将到期）")] + [(s, s) for s in labels], counts["status"]))
     parts.append(_sort_select(data))
     parts.append('<div class="mulu-filter mulu-filter--reset"><button type="reset" class="md-button">清除筛选</button></div>')
     return f'<form class="mulu-filters" role="search" aria-label="筛选" onsubmit="return false">{"".join(parts)}</form>'
@@ -196,17 +223,47 @@ def _sort_select(data: dict[str, Any]) -> str:
             f'<option value="">默认顺序</option>{opts}</select></div>')
 
 
+def _cell(value: Any, numeric: bool) -> str:
+    """A cell value as catalogue.js writes it: — for nothing, thousands separators for amounts."""
+    if value is None or value == "":
+        return "—"
+    return f"{value:,}" if numeric and isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+def first_rows_html(data: dict[str, Any], labels: list[str]) -> str:
+    """The first page of rows in the default order, as the script would render them, so the
+    catalogue reads without JavaScript (the script replaces them with the filtered rows)."""
+    out = []
+    for row in data["rows"][:PAGE_ROWS]:
+        cells = [link(quote(str(row[0]), safe="") + "/", str(row[1])), esc(data["regions"].get(row[3], [row[3]])[0])]
+        cells += [esc(_cell(v, col["numeric"])) for v, col in zip(row[6:], data["columns"])]
+        css = data["status_classes"].get(row[2], "other")
+        cells.append(f'<span class="mulu-status mulu-status--{esc(css)}">{esc(row[2])}</span>')
+        out.append("<tr>" + "".join(f'<td data-label="{esc(lb)}">{c}</td>' for lb, c in zip(labels, cells)) + "</tr>")
+    return "".join(out)
+
+
+def count_text(total: int) -> str:
+    """The count line of the unfiltered first page (catalogue.js words it the same way)."""
+    return f"共 {total} 条，显示第 1–{min(total, PAGE_ROWS)} 条" if total else "本目录暂无记录。"
+
+
 def table_html(title: str, data: dict[str, Any]) -> str:
-    """The empty table the script fills; headers are buttons that sort."""
+    """The table with its first page of rows; headers are buttons that sort."""
     labels = ["名称", "地区", *[c["label"] for c in data["columns"]], "状态"]
     keys = ["name", "region", *[f"c{i}" for i in range(len(data["columns"]))], "status"]
     head = "".join(f'<th scope="col" data-key="{k}"><button type="button" class="mulu-sort">{esc(lb)}</button></th>'
                    for k, lb in zip(keys, labels))
-    return (f'<p class="mulu-count" aria-live="polite">正在加载……</p>'
-            f'<div class="mulu-table-wrap"><table class="mulu-table mulu-table--cards mulu-catalogue-table">'
+    total = len(data["rows"])
+    more = (f'<noscript><p class="mulu-note">未启用 JavaScript：以上是前 {PAGE_ROWS} 条（共 {total} 条）。'
+            f'查看全部记录请下载上面的 CSV 或 Excel 文件。</p></noscript>') if total > PAGE_ROWS else ""
+    return (f'<p class="mulu-count" aria-live="polite">{esc(count_text(total))}</p>'
+            f'<div class="mulu-empty" hidden></div>'
+            # The rows are the records' own pages' business in search: a catalogue page is not a hit for them.
+            f'<div class="mulu-table-wrap" data-pagefind-ignore><table class="mulu-table mulu-table--cards mulu-catalogue-table">'
             f'<caption class="mulu-sr-only">{esc(title)}（点击表头排序）</caption>'
-            f'<thead><tr>{head}</tr></thead><tbody></tbody></table></div>'
-            f'<nav class="mulu-pager" aria-label="分页"></nav>')
+            f'<thead><tr>{head}</tr></thead><tbody>{first_rows_html(data, labels)}</tbody></table></div>'
+            f'{more}<nav class="mulu-pager" aria-label="分页"></nav>')
 
 
 def catalogue_page(kind: str, registry: Registry, ctx: SiteContext, order: int) -> Iterator[Page | DataFile]:
@@ -226,9 +283,12 @@ def catalogue_page(kind: str, registry: Registry, ctx: SiteContext, order: int) 
          f'<div class="mulu-downloads"><span>下载全部：</span><ul>{downloads}'
          f'<li>{link(relative(here, f"api/v1/{kind}.json"), "API")}</li></ul></div>'
          f'{in_force_html(kind, registry, ctx, here)}'
-         f'<div class="mulu-catalogue" data-rows="_rows.json?v={esc(data_version(ctx))}" data-kind="{esc(kind)}">'
+         f'<div class="mulu-catalogue" data-rows="_rows.json?v={esc(data_version(ctx))}" data-kind="{esc(kind)}" '
+         f'data-check="{esc(relative(here, "check/"))}">'
          f'{filters_html(kind, registry, data)}{table_html(title, data)}</div>'
-         f'<noscript><p>筛选和排序需要启用 JavaScript；也可以下载上面的 CSV 或 Excel 文件查看全部记录。</p></noscript>'
+         # Without JavaScript the filter form would do nothing: hide it and say so.
+         f'<noscript><style>.mulu-filters{{display:none}}</style>'
+         f'<p>筛选、排序和翻页需要启用 JavaScript；也可以下载上面的 CSV 或 Excel 文件查看全部记录。</p></noscript>'
          f'<script src="{esc(relative(here, "assets/mulu/catalogue.js"))}" defer></script>')
     yield Page(path=here, title=title, html=html, nav="各类目录", nav_order=order,
                description=f"{title}：共 {len(data['rows'])} 条记录，可按地区、职业、等级和状态筛选。")

@@ -113,7 +113,8 @@ def kind_tables(changes: list[RecordChange], registry: Registry, href: Href, lim
             rows = [[_record_cell(c, registry, href), f"<code>{esc(c.id)}</code>", detail_html(c, registry)]
                     for c in rows_of[:limit]]
             out.append(f'<div class="mulu-changes__action mulu-changes__action--{action}">')
-            out.append(table(["记录", "编号", "变动"], rows, caption=f"{action_label(action)}（{len(rows_of)}）"))
+            out.append(table(["记录", "编号", "变动"], rows, caption=f"{action_label(action)}（{len(rows_of)}）",
+                             cls="mulu-table mulu-table--cards"))
             if len(rows_of) > limit:
                 rest = len(rows_of) - limit
                 more = f"，{link(more_href, '查看全部')}" if more_href else "（完整数据见 changes.json）"
@@ -201,13 +202,18 @@ def adjustment_html(adjustment: Adjustment, registry: Registry, ctx: SiteContext
             f'{adjustment_heading(adjustment, registry, ctx, here)}{body}</section>')
 
 
-def _feed_links(registry: Registry, here: str) -> str:
+def feed_links(registry: Registry) -> list[tuple[str, str]]:
+    """(path, name) of the feeds worth offering: all changes, then each catalogue that has records."""
     kinds = [k.name for k in KINDS if k.name != "notices" and registry.records.get(k.name)]
-    items = [link(relative(here, FEED_ALL), "全部调整")]
-    items += [link(relative(here, f"feeds/{kind}.atom"), f"{catalogue_title(registry, kind)}调整") for kind in kinds]
+    return [(FEED_ALL, "全部调整")] + [(f"feeds/{kind}.atom", f"{catalogue_title(registry, kind)}调整") for kind in kinds]
+
+
+def _feed_links(registry: Registry, here: str) -> str:
+    items = [link(relative(here, path), name) for path, name in feed_links(registry)]
     items.append(link(relative(here, API), "JSON 数据"))
     # Each link says which feed it is, in the words of the feed's own title.
-    return f'<p class="mulu-feeds">Atom 订阅与数据：{" · ".join(items)}</p>'
+    return (f'<p class="mulu-feeds">Atom 订阅与数据：{" · ".join(items)}'
+            f'（{link(relative(here, "subscribe/"), "怎样订阅")}）</p>')
 
 
 SINCE_FORM = """<form class="mulu-since" method="get" role="search" aria-label="按日期筛选">

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from mulu.core.kinds import KIND_BY_NAME
 from mulu.core.registry import Record, Registry
 from mulu.site.counts import Counts
 from mulu.site.effective import CURRENT_FILTER, current_count, effective_counts, ordered_labels
@@ -62,7 +63,8 @@ def jurisdiction_table(registry: Registry, counts: Counts, here: str) -> str:
             cells.append(link(relative(here, f"{kind}/") + f"?region={code}&status={CURRENT_FILTER}", str(n))
                          if n else "0")
         rows.append(cells + [str(total)])
-    return table(["辖区", *[catalogue_title(registry, k) for k in kinds], "合计"], rows,
+    # Short headers (the record noun, as on the stats page): eleven catalogue titles would push 合计 out of view.
+    return table(["辖区", *[KIND_BY_NAME[k].noun for k in kinds], "合计"], rows,
                  caption="各辖区有效记录数（在册且未过期，含即将到期；含下级地区）")
 
 
@@ -80,7 +82,8 @@ def home_page(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
     description = registry.config.description
     html = (f'<h1>{esc(title)}</h1>' + (f'<p class="mulu-lead">{esc(description)}</p>' if description else "")
             + search_box("mulu-q-home", "mulu-search--hero")
-            + f'<p>想确认一家机构是否在册？请用{link("check/", "机构查询")}输入统一社会信用代码或名称。</p>'
+            + f'<p>想找补贴培训？用{link("find/", "找培训")}选择地区和职业，查看补贴标准、培训机构和评价机构。'
+              f'想确认一家机构是否在册？请用{link("check/", "机构查询")}输入统一社会信用代码或名称。</p>'
             + '<h2 id="catalogues">各类目录</h2>' + catalogue_table(registry, counts, "", ctx.as_of)
             + '<h2 id="jurisdictions">各辖区</h2>' + jurisdiction_table(registry, counts, "")
             + '<h2 id="latest">最新调整公告</h2>' + notice_list(newest_notices(registry)[:LATEST], "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mulu.core.kinds import KIND_BY_NAME
 from mulu.core.registry import Registry
 from mulu.site.counts import Counts
 from mulu.site.effective import CURRENT_FILTER, current_count, effective_counts, ordered_labels
@@ -53,7 +54,7 @@ def jurisdiction_page(code: str, registry: Registry, counts: Counts, as_of: str 
                 cells.append(link(filtered(kind, child, CURRENT_FILTER), str(n)) if n else "0")
             sub_rows.append(cells)
         html += ['<h2 id="regions">下级地区</h2>',
-                 table(["地区", *[catalogue_title(registry, k) for k in kinds]], sub_rows,
+                 table(["地区", *[KIND_BY_NAME[k].noun for k in kinds]], sub_rows,
                        caption=f"{name}下级地区的有效记录数（在册，含即将到期）")]
     notices = [n for n in newest_notices(registry) if registry.reference.in_region(n.region, code)]
     html += ['<h2 id="notices">本辖区的调整公告</h2>', notice_list(notices, here)]

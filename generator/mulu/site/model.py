@@ -62,6 +62,14 @@ def record_path(record: Record) -> str:
     return f"{record.kind}/{record.id}/"
 
 
+def record_api_path(registry: Registry, kind: str, record_id: str) -> str:
+    """Where a record's JSON is published: its own file, or its kind's file when the project
+    publishes no per-record files (``api.per_record: false``)."""
+    if registry.config.api_per_record:
+        return f"api/v1/{kind}/{record_id}.json"
+    return f"api/v1/{kind}.json"
+
+
 def edition_path(edition: Edition) -> str:
     """Site path of an edition's page."""
     return f"editions/{edition.kind}/{edition.region}/{edition.notice}/"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gzip
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from mulu.errors import SiteError
@@ -59,14 +61,100 @@ def extend_sitemap(site_dir: Path, site_url: str, paths: list[str], lastmod: str
             gz.write(text.encode("utf-8"))
 
 
-def index_search(site_dir: Path) -> str:
-    """Build the Pagefind index into ``site_dir/pagefind``, with the options of
-    :mod:`mulu.site.search` (no segmentation: pages carry their own words)."""
-    proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--quiet", *PAGEFIND_OPTIONS],
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SiteError((proc.stdout + proc.stderr).strip()[-2000:])
-    return proc.stdout
+# Pages per Pagefind index. Pagefind holds everything it indexes in memory until it writes
+# (about 100-140 KB per record page, measured: docs/dev/scale.md), so a large site is indexed
+# in shards of this many pages, each by its own Pagefind process, and the browser merges them
+# (Pagefind's mergeIndex; search.js reads the list from SHARDS_FILE). A site up to this size
+# gets one index exactly as before.
+SHARD_PAGES = 8_000
+SHARDS_FILE = "mulu-shards.json"
+PARALLEL = 2   # Pagefind processes at a time: both cores, two shards' memory
+
+
+def html_pages(site_dir: Path) -> list[str]:
+    """Every HTML file of the site (relative POSIX paths, sorted), the search index left out."""
+    found: list[str] = []
+    for dirpath, dirnames, names in os.walk(site_dir):
+        if Path(dirpath) == site_dir and "pagefind" in dirnames:
+            dirnames.remove("pagefind")
+        rel = Path(dirpath).relative_to(site_dir).as_posix()
+        found += [name if rel == "." else f"{rel}/{name}" for name in names if name.endswith(".html")]
+    return sorted(found)
+
+
+def shards(pages: list[str], size: int) -> list[list[str]]:
+    """``pages`` cut into consecutive shards of at most ``size`` (at least one shard)."""
+    return [pages[i:i + size] for i in range(0, len(pages), size)] or [[]]
+
+
+def _pagefind(site: Path, output: Path | None = None) -> subprocess.Popen[str]:
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--quiet", *PAGEFIND_OPTIONS]
+    if output is not None:
+        cmd += ["--output-path", str(output)]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def index_search(site_dir: Path, shard_pages: int = SHARD_PAGES) -> str:
+    """Build the Pagefind index into ``site_dir/pagefind`` with the options of
+    :mod:`mulu.site.search` (no segmentation: pages carry their own words);
+    sites of more than ``shard_pages`` pages get one index per shard (``pagefind/``, then
+    ``pagefind/shard-1/`` …), each made by Pagefind from hard links to its pages, at most
+    ``PARALLEL`` at a time, and ``pagefind/mulu-shards.json`` lists the extra ones."""
+    parts = shards(html_pages(site_dir), shard_pages)
+    if len(parts) == 1:
+        jobs = [(_pagefind(site_dir), None)]
+        out = _wait(jobs)
+        (site_dir / "pagefind" / SHARDS_FILE).write_text("[]\n", encoding="utf-8")
+        return out
+    staging = Path(tempfile.mkdtemp(prefix=".pagefind-shards-", dir=site_dir.parent))
+    started: list[subprocess.Popen[str]] = []
+    try:
+        outputs: list[str] = []
+        running: list[tuple[subprocess.Popen[str], Path | None]] = []
+        for number, pages in enumerate(parts):
+            tree = staging / str(number)
+            for rel in pages:
+                (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+                _link(site_dir / rel, tree / rel)
+            target = site_dir / "pagefind" / (f"shard-{number}" if number else "")
+            running.append((_pagefind(tree, target), tree))
+            started.append(running[-1][0])
+            if len(running) >= PARALLEL:
+                outputs.append(_wait(running[:1]))
+                running = running[1:]
+        outputs.append(_wait(running))
+    finally:
+        for proc in started:   # after a failure, no shard goes on writing
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        shutil.rmtree(staging, ignore_errors=True)
+    names = [f"shard-{n}/" for n in range(1, len(parts))]
+    (site_dir / "pagefind" / SHARDS_FILE).write_text(json.dumps(names) + "\n", encoding="utf-8")
+    return "".join(outputs)
+
+
+def _link(source: Path, target: Path) -> None:
+    """A hard link (no bytes copied), or a copy where the file system has none."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _wait(jobs: Sequence[tuple[subprocess.Popen[str], Path | None]]) -> str:
+    """Wait for Pagefind processes; their output, or SiteError with the end of a failure's."""
+    out = ""
+    for proc, tree in jobs:
+        text, _ = proc.communicate()
+        if proc.returncode != 0:
+            for other, _tree in jobs:
+                other.kill()
+            raise SiteError(text.strip()[-2000:])
+        out += text
+        if tree is not None:
+            shutil.rmtree(tree, ignore_errors=True)
+    return out
 
 
 def _exchange(a: Path, b: Path) -> bool:

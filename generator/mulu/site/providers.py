@@ -20,20 +20,25 @@ from mulu.site.check import check_pages
 from mulu.site.demand_pages import demand_section, supply_pages
 from mulu.site.downloads import download_files
 from mulu.site.editions import edition_pages, notice_edition_section
+from mulu.site.find import find_page
 from mulu.site.home import home_page
 from mulu.site.jurisdictions import jurisdiction_pages
 from mulu.site.manifest import manifest_files
 from mulu.site.model import Page, ProviderFn, SiteContext
 from mulu.site.notices import notices_index
+from mulu.site.occupations import occupation_pages
 from mulu.site.publications import publication_files, verification_box
 from mulu.site.records import RecordSection, record_pages
 from mulu.site.render import FinisherFn
 from mulu.site.search import search_page
 from mulu.site.shortage_pages import shortage_section
 from mulu.site.stats_page import stats_pages
+from mulu.site.subscribe import subscribe_page
 from mulu.site.vocabulary_page import vocabulary_pages
+from mulu.site.where_pages import unit_programmes_section
 
-RECORD_SECTIONS: tuple[RecordSection, ...] = (notice_edition_section, notice_changes, shortage_section, demand_section,
+RECORD_SECTIONS: tuple[RecordSection, ...] = (unit_programmes_section, notice_edition_section, notice_changes, shortage_section,
+                                              demand_section,
                                               record_timeline, verification_box)
 
 
@@ -52,10 +57,13 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     api_files,
     download_files,
     changelog_provider,
+    subscribe_page,
     edition_pages,
     stats_pages,
     vocabulary_pages,
     supply_pages,
+    occupation_pages,
+    find_page,
     publication_files,
     search_page,
 )

@@ -17,7 +17,7 @@ from mulu.history.publications import PublicationLog, load_publications
 from mulu.site.context import CHINA
 from mulu.site.feeds import Entry, Feed, atom, tag_uri
 from mulu.site.html import esc, external_link, link
-from mulu.site.model import DataFile, SiteContext, record_path, relative
+from mulu.site.model import DataFile, SiteContext, record_api_path, record_path, relative
 
 PUBLICATIONS = "api/v1/publications.json"
 FEED = "feeds/publications.atom"
@@ -123,7 +123,7 @@ def verification_box(record: Record, registry: Registry, ctx: SiteContext) -> st
     rows = [("记录摘要（SHA-256）", f'<code class="mulu-verify__digest">{esc(digest)}</code>'),
             ("记录文件", f"<code>{esc(record.file)}</code>"),
             ("最后修改的提交", commit_html)]
-    api = relative(here, f"api/v1/{record.kind}/{record.id}.json")
+    api = relative(here, record_api_path(registry, record.kind, record.id))
     guide = link(relative(here, GUIDE), "如何核验")
     items = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows)
     return (f'<aside class="mulu-verify" aria-labelledby="verify"><h2 id="verify">核验信息</h2><dl>{items}</dl>'

@@ -15,6 +15,7 @@ from mulu.site.model import Page, SiteContext, record_path, relative
 from mulu.site.relations import Related, Relations
 from mulu.site.search import record_block
 from mulu.site.values import FieldRenderer, guides
+from mulu.site.where_pages import public_view, record_info, standards_section, where_section
 
 RecordSection = Callable[[Record, Registry, SiteContext], str]
 
@@ -81,7 +82,10 @@ def banner(record: Record, registry: Registry, here: str) -> str:
 
 def derived_view(record: Record, status: EffectiveStatus | None) -> dict[str, Any]:
     """The record's data as shown: "承担补贴性培训" reads 是 only while the body may act on its
-    listing (在册 or 即将到期); otherwise it says why not (the file keeps what was recorded)."""
+    listing (在册 or 即将到期); otherwise it says why not (the file keeps what was recorded).
+    A notice with a 文号 is known by it: its internal id (hb-2025-33) is not shown."""
+    if record.kind == "notices" and record.data.get("number"):
+        return {k: v for k, v in record.data.items() if k != "id"}
     if status is None or status.current or record.data.get("subsidised") is not True:
         return record.data
     return {**record.data, "subsidised": f"否（当前状态为“{status.label}”，不得承担补贴性培训；记录中登记为“是”）"}
@@ -131,7 +135,7 @@ def edit_box(record: Record, ctx: SiteContext, here: str) -> str:
     url = ctx.edit_url(record)
     edit = link(url, "申请修改", rel="nofollow", class_="md-button") if url else ""
     return (f'<aside class="mulu-edit" aria-label="申请修改"><p>信息有误或已变化？{edit} '
-            f'（记录文件 <code>{esc(record.file)}</code>；{guide}）</p></aside>')
+            f'（{guide}）</p></aside>')
 
 
 def record_page(record: Record, registry: Registry, ctx: SiteContext, renderer: FieldRenderer,
@@ -145,12 +149,13 @@ def record_page(record: Record, registry: Registry, ctx: SiteContext, renderer: 
     # Search: kind, region and status for result badges and filters, words found inside longer words.
     crumbs += record_block(record, registry, status, renderer.guide)
     body = [crumbs, banner(record, registry, here), effective_banner(record, registry, ctx, here),
-            '<h2 id="fields">详细信息</h2>', renderer.fields((), derived_view(record, status))]
+            standards_section(record, registry, ctx, renderer), where_section(record, registry, ctx),
+            '<h2 id="fields">详细信息</h2>', renderer.fields((), public_view(record, derived_view(record, status)))]
     body.append(related_html(relations.of(record), here))
     if record.kind == "notices":
         body.append(notice_sections(record, registry, here))
     body += [section(record, registry, ctx) for section in sections]
-    body.append(edit_box(record, ctx, here))
+    body += [edit_box(record, ctx, here), record_info(record, renderer)]
     return Page(path=here, title=record.name, html="".join(body), description=f"{kind.noun}：{record.name}")
 
 
@@ -166,5 +171,6 @@ def record_pages(registry: Registry, ctx: SiteContext, sections: Iterable[Record
     for record in registry.all_records():
         here = record_path(record)
         targets = {link_.field: link_.target for link_ in registry.links_from.get((record.kind, record.id), [])}
-        renderer = FieldRenderer(registry, by_kind[record.kind], targets, functools.partial(_href, here))
+        renderer = FieldRenderer(registry, by_kind[record.kind], targets, functools.partial(_href, here),
+                                 functools.partial(relative, here))
         yield record_page(record, registry, ctx, renderer, relations, sections)

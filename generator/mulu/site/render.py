@@ -13,6 +13,9 @@ from mulu.site.search import with_terms
 
 # Runs after every provider and sees their data files (the manifest hashes them all).
 FinisherFn = Callable[[Registry, SiteContext, list[DataFile]], Iterable[DataFile]]
+# Given every page as it is made; True when it took the page (e.g. wrote it to disk), which
+# is then not kept in memory (mulu.site.spool: 100,000 record pages are about 1 GB).
+PageSink = Callable[[Page], bool]
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,7 @@ class Rendered:
 
     pages: list[Page]
     files: list[DataFile]
+    sunk: int = 0   # pages taken by the sink, not in ``pages``
 
 
 def _check_path(path: str, what: str, owner: str) -> None:
@@ -29,20 +33,26 @@ def _check_path(path: str, what: str, owner: str) -> None:
 
 
 def render(registry: Registry, ctx: SiteContext, providers: Iterable[ProviderFn],
-           finishers: Iterable[FinisherFn] = ()) -> Rendered:
+           finishers: Iterable[FinisherFn] = (), sink: PageSink | None = None) -> Rendered:
     """Call every provider once, then every finisher with the data files made so far;
-    pages are directory paths, data files file paths."""
+    pages are directory paths, data files file paths. Pages ``sink`` takes are not kept."""
     pages: list[Page] = []
+    sunk = 0
     files: list[DataFile] = []
     seen: dict[str, str] = {}
 
     def collect(owner: str, items: Iterable[Page | DataFile]) -> None:
+        nonlocal sunk
         for item in items:
             if isinstance(item, Page):
                 key, what = (item.path.rstrip("/") + "/index.html").lstrip("/"), "页面"
                 if item.path and not item.path.endswith("/"):
                     raise SiteError(f"{owner} 生成的页面路径应以 / 结尾：{item.path!r}")
-                pages.append(with_terms(item))   # words inside longer words (mulu.site.search)
+                item = with_terms(item)   # words inside longer words (mulu.site.search)
+                if sink is not None and sink(item):
+                    sunk += 1
+                else:
+                    pages.append(item)
             elif isinstance(item, DataFile):
                 key, what = item.path, "文件"
                 files.append(item)
@@ -62,4 +72,4 @@ def render(registry: Registry, ctx: SiteContext, providers: Iterable[ProviderFn]
     # What providers and finishers leave for the caller (e.g. the manifest digest) reaches it
     # even when the public view worked on a copy of the context.
     shared.update({k: v for k, v in ctx.extras.items() if k not in shared})
-    return Rendered(pages, files)
+    return Rendered(pages, files, sunk)

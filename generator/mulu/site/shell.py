@@ -8,6 +8,8 @@ the title, description and body, and each page is the shell with its own values 
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 
 from mulu.site.html import esc
@@ -18,6 +20,28 @@ DESCRIPTION = "mulu-shell-description-3f9c2a"
 BODY = "mulu-shell-body-3f9c2a"
 SHELL_DIR = "_mulu_shell"
 SEARCH_ATTR = "data-pagefind-body"
+
+
+# Runs of white space that hold a line break: the theme's template indentation. Collapsed to
+# one line break, which HTML and the theme's inline scripts read the same (the shell holds
+# no <pre> or <textarea>: the body, which may, is put in after compacting).
+_INDENT = re.compile(r"[ \t\r]*\n\s*")
+_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+
+
+def compact(html: str) -> str:
+    """The shell with the theme's indentation collapsed and its ``__config`` JSON written
+    without ``\\u`` escapes: the same page, about 4 KB less on every stamped page."""
+
+    def config(m: re.Match[str]) -> str:
+        try:
+            data = json.loads(m.group(2))
+        except ValueError:
+            return m.group(0)
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        return m.group(1) + text + m.group(3)
+
+    return _CONFIG.sub(config, _INDENT.sub("\n", html))
 
 
 def depth(path: str) -> int:

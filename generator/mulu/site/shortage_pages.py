@@ -1,10 +1,10 @@
-"""What the shortage lists mean on the site: on a programme's page, the uplift each level gets
-from the list in force and the raised subsidy; on a list's page, the programmes it raises."""
+"""What the shortage lists mean on the site: on a list's page, the programmes it raises (a
+programme's page shows its raised subsidy per level in its standards table)."""
 
 from __future__ import annotations
 
 from mulu.core.registry import Record, Registry
-from mulu.core.shortages import ShortageEntry, Uplift, as_of_date, programme_uplifts, shortage_entries
+from mulu.core.shortages import ShortageEntry, as_of_date, programme_uplifts, shortage_entries
 from mulu.site.html import esc, link, table
 from mulu.site.model import SiteContext, record_path, relative
 
@@ -23,25 +23,11 @@ def _money(value: int | None) -> str:
     return f"{value:,} 元" if value is not None else "—"
 
 
-def _list_link(registry: Registry, here: str, uplift: Uplift) -> str:
-    target = registry.get("shortages", uplift.entry.list_id)
-    return link(relative(here, record_path(target)), target.name) if target else esc(uplift.entry.list_name)
-
-
 def shortage_section(record: Record, registry: Registry, ctx: SiteContext) -> str:
-    """Programmes: the uplift and raised subsidy per level. Shortage lists: the programmes raised."""
+    """A shortage list's page: the programmes it raises (a programme's own page shows its
+    raised subsidy in its standards table, :func:`mulu.site.where_pages.standards_section`)."""
     day = site_as_of(ctx)
     here = record_path(record)
-    if record.kind == "programmes":
-        uplifts = programme_uplifts(record.data, registry_entries(registry), registry.reference, day)
-        if not uplifts:
-            return ""
-        rows = [[esc(u.level or "—"), _money(u.subsidy), esc(u.text), f"<strong>{_money(u.raised)}</strong>",
-                 _list_link(registry, here, u)] for u in uplifts]
-        return ('<section class="mulu-shortage"><h2 id="shortage">紧缺职业补贴上浮</h2>'
-                f"<p>按 {esc(day)} 生效的急需紧缺职业（工种）目录，本项目以下等级的补贴标准上浮：</p>"
-                + table(["等级", "补贴标准", "上浮", "上浮后补贴标准", "依据目录"], rows, caption="紧缺职业补贴上浮",
-                        cls="mulu-table mulu-table--cards") + "</section>")
     if record.kind == "shortages":
         entries = [e for e in registry_entries(registry) if e.list_id == record.id]
         raised = []

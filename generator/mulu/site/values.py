@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mulu.core.kinds import KINDS
+from mulu.core.reference import Occupation
 from mulu.core.registry import Record, Registry
 from mulu.core.schemas import ITEMS, Schema
 from mulu.site.html import esc, external_link, record_link, status_badge
@@ -67,20 +68,33 @@ def occupation_text(registry: Registry, code: str) -> str:
     return f"{occ.name}（{code}）" if occ else code
 
 
-def occupation_html(registry: Registry, code: str) -> str:
-    """An occupation as HTML: its name and code, the classification above it as a tooltip,
-    and a 等级设置未核实 mark when its levels were not checked against an official text."""
+def occupation_html(registry: Registry, code: str, href: str = "") -> str:
+    """An occupation as HTML: its name and code (a link to its page when ``href`` is given), the
+    classification above it as a tooltip, and a 等级设置未核实 mark when its levels were not
+    checked against an official text."""
     occ = registry.reference.occupations.get(code)
     if occ is None:
         return esc(code)
     path = " / ".join(g.name for g in registry.reference.occupation_path(code))
+    text = esc(occupation_text(registry, code))
+    name = f'<a href="{esc(href)}" title="{esc(path)}">{text}</a>' if href else f'<span title="{esc(path)}">{text}</span>'
+    return name + occupation_marks(occ)
+
+
+def occupation_marks(occ: Occupation) -> str:
+    """The S/L marks of an occupation and 等级设置未核实 when its levels were not checked."""
     marks = "".join(f' <span class="mulu-code" title="{esc(MARK_TITLES.get(m, m))}">{esc(m)}</span>' for m in occ.marks)
     unverified = ""
     if not (occ.verified and occ.levels_known):
         why = ("编码来自大典数据，等级设置已整理但未对照原文核实" if occ.levels_known
                else "大典数据不含等级设置，暂按五级至一级接受")
         unverified = f' <span class="mulu-unverified" title="{esc(why)}">等级设置未核实</span>'
-    return f'<span title="{esc(path)}">{esc(occupation_text(registry, code))}</span>{marks}{unverified}'
+    return marks + unverified
+
+
+def occupation_path(code: str) -> str:
+    """Site path of an occupation's page (``occupations/6-31-01-03/``); a 中类 is ``occupations/6-31/``."""
+    return f"occupations/{code}/"
 
 
 # The marks the 2022 classification puts on occupations.
@@ -91,8 +105,10 @@ class FieldRenderer:
     """Renders the values of one record as HTML; ``href(record)`` makes links to records."""
 
     def __init__(self, registry: Registry, guide: FieldGuide, targets: dict[tuple[Any, ...], Record],
-                 href: Callable[[Record], str]) -> None:
+                 href: Callable[[Record], str], site_href: Callable[[str], str] | None = None) -> None:
         self.registry, self.guide, self.targets, self.href = registry, guide, targets, href
+        # site path -> relative URL; with it, occupation codes link to their occupation pages.
+        self.site_href = site_href
 
     def value(self, path: tuple[Any, ...], value: Any) -> str:
         """One value (any shape) as HTML."""
@@ -116,7 +132,8 @@ class FieldRenderer:
         if fmt == "region":
             return f'{esc(region_text(self.registry, text))} <span class="mulu-code">{esc(text)}</span>'
         if fmt == "occupation_code":
-            return occupation_html(self.registry, text)
+            page = self.site_href(occupation_path(text)) if self.site_href and text in self.registry.reference.occupations else ""
+            return occupation_html(self.registry, text, page)
         if fmt == "money" and isinstance(value, int):
             return f"{value:,} 元"
         if fmt == "url":

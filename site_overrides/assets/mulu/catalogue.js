@@ -1,6 +1,8 @@
 /* mulu 目录表：载入 _rows.json，在浏览器中筛选、排序、分页；筛选状态保存在网址中，
    可以分享，刷新后保留。所有记录文字都以 textContent 插入。状态列是按核算日期计算的
-   当前状态；筛选“有效”保留在册和即将到期的记录。 */
+   当前状态；筛选“有效”保留在册和即将到期的记录。页面本身已含第一页（不启用脚本也能看），
+   脚本载入后按筛选重画。每个筛选项显示“在其他条件不变时选它会有几条”，没有记录的选项隐藏；
+   没有结果时给出下一步（去掉某个条件、改选上级地区、机构查询）。 */
 (function () {
   "use strict";
   var box = document.querySelector(".mulu-catalogue");
@@ -14,6 +16,9 @@
   var heads = Array.prototype.slice.call(box.querySelectorAll("thead th"));
   var collator = new Intl.Collator("zh-CN", { numeric: true });
   var data = null, rows = [], state = readState();
+  var emptyEl = box.querySelector(".mulu-empty");
+  var FACET_NAMES = { region: "地区", occ: "职业", level: "等级", status: "状态", q: "关键词" };
+  countEl.textContent = "正在加载筛选数据……";
 
   function readState() {
     var p = new URLSearchParams(location.search), s = {};
@@ -87,17 +92,114 @@
     return key.charAt(0) === "c" && data.columns[parseInt(key.slice(1), 10)] && data.columns[parseInt(key.slice(1), 10)].numeric;
   }
 
-  function filtered() {
-    var words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
-    var out = data.rows.filter(function (row) {
-      if (state.status === "有效") { if ((data.current || []).indexOf(row[2]) < 0) return false; }
-      else if (state.status && row[2] !== state.status) return false;
-      if (state.occ && row[4].indexOf(state.occ) < 0) return false;
-      if (state.level && row[5].indexOf(state.level) < 0) return false;
-      if (state.region && !inRegion(row[3], state.region)) return false;
+  /* 记录是否满足当前筛选；skip 指定的那一项不算（用于给该项的各个选项计数）。 */
+  function matches(row, s, skip) {
+    if (skip !== "status") {
+      if (s.status === "有效") { if ((data.current || []).indexOf(row[2]) < 0) return false; }
+      else if (s.status && row[2] !== s.status) return false;
+    }
+    if (skip !== "occ" && s.occ && row[4].indexOf(s.occ) < 0) return false;
+    if (skip !== "level" && s.level && row[5].indexOf(s.level) < 0) return false;
+    if (skip !== "region" && s.region && !inRegion(row[3], s.region)) return false;
+    if (skip !== "q") {
+      var words = s.q.toLowerCase().split(/\s+/).filter(Boolean);
       for (var i = 0; i < words.length; i++) if (row.hay.indexOf(words[i]) < 0) return false;
-      return true;
+    }
+    return true;
+  }
+
+  function countWith(change) {
+    var s = {}, n = 0;
+    FIELDS.forEach(function (k) { s[k] = k in change ? change[k] : state[k]; });
+    data.rows.forEach(function (row) { if (matches(row, s)) n++; });
+    return n;
+  }
+
+  /* 每个选项的条数：其他条件不变、只换这一项时的记录数。 */
+  function facetCounts(name) {
+    var counts = {};
+    function add(key) { counts[key] = (counts[key] || 0) + 1; }
+    data.rows.forEach(function (row) {
+      if (!matches(row, state, name)) return;
+      if (name === "region") { var code = row[3], guard = 0; while (code && guard++ < 8) { add(code); var r = data.regions[code]; code = r ? r[1] : ""; } }
+      else if (name === "occ") row[4].forEach(add);
+      else if (name === "level") row[5].forEach(add);
+      else if (name === "status") { add(row[2]); if ((data.current || []).indexOf(row[2]) >= 0) add("有效"); }
+      add("");
     });
+    return counts;
+  }
+
+  /* 选项的文字（不含条数）：页面上写的是“名称（条数）”，第一次读取时记下名称。 */
+  var LABELS = new WeakMap();
+  function optionLabel(o) {
+    if (!LABELS.has(o)) LABELS.set(o, o.textContent.replace(/（\d+）$/, ""));
+    return LABELS.get(o);
+  }
+
+  function updateOptions() {
+    ["region", "occ", "level", "status"].forEach(function (name) {
+      var el = form.elements[name];
+      if (!el) return;
+      var counts = facetCounts(name);
+      Array.prototype.forEach.call(el.options, function (o) {
+        var n = counts[o.value] || 0;
+        if (!o.value) { o.textContent = "全部（" + n + "）"; return; }
+        o.textContent = optionLabel(o) + "（" + n + "）";
+        var keep = n > 0 || o.value === state[name];
+        o.hidden = !keep;
+        o.disabled = !keep;
+      });
+    });
+  }
+
+  function suggestion(text, change) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "md-button mulu-empty__action";
+    b.textContent = text;
+    b.addEventListener("click", function () {
+      Object.keys(change).forEach(function (k) { state[k] = change[k]; });
+      state.page = 1; syncForm(); render();
+    });
+    return b;
+  }
+
+  /* 没有结果时的下一步：逐项去掉条件（写明去掉后有几条）、改选上级地区、到机构查询核验一家机构。 */
+  function renderEmpty(empty) {
+    emptyEl.textContent = "";
+    emptyEl.hidden = !empty;
+    if (!empty) return;
+    var p = document.createElement("p");
+    p.textContent = "可以试试：";
+    emptyEl.appendChild(p);
+    var list = document.createElement("ul");
+    function item(node) { var li = document.createElement("li"); li.appendChild(node); list.appendChild(li); }
+    if (state.region) {
+      var parent = (data.regions[state.region] || [])[1];
+      if (parent) {
+        var up = countWith({ region: parent });
+        if (up) item(suggestion("改为上级地区“" + regionName(parent) + "”（" + up + " 条）", { region: parent }));
+      }
+    }
+    FIELDS.forEach(function (k) {
+      if (!state[k]) return;
+      var change = {}; change[k] = "";
+      var n = countWith(change);
+      var el = form.elements[k], opt = el && el.tagName === "SELECT" ? el.options[el.selectedIndex] : null;
+      var shown = (opt && opt.value ? optionLabel(opt) : state[k]).trim();
+      if (n) item(suggestion("去掉“" + FACET_NAMES[k] + "：" + shown + "”（" + n + " 条）", change));
+    });
+    item(suggestion("清除全部筛选（" + data.rows.length + " 条）", { q: "", region: "", occ: "", level: "", status: "" }));
+    var check = document.createElement("a");
+    check.href = box.getAttribute("data-check") || "../check/";
+    check.textContent = "用机构查询核验一家机构是否在册";
+    item(check);
+    emptyEl.appendChild(list);
+  }
+
+  function filtered() {
+    var out = data.rows.filter(function (row) { return matches(row, state); });
     if (state.sort) {
       var key = state.sort, num = numeric(key), sign = state.dir === "desc" ? -1 : 1;
       out.sort(function (a, b) {
@@ -148,7 +250,9 @@
     countEl.textContent = rows.length
       ? "共 " + rows.length + " 条" + (rows.length < data.rows.length ? "（全部 " + data.rows.length + " 条）" : "") +
         "，显示第 " + (start + 1) + "–" + (start + shown.length) + " 条"
-      : "没有符合条件的记录（全部 " + data.rows.length + " 条）。请放宽筛选条件。";
+      : "没有符合条件的记录（全部 " + data.rows.length + " 条）。";
+    renderEmpty(!rows.length);
+    updateOptions();
     heads.forEach(function (th) {
       if (th.dataset.key === state.sort) th.setAttribute("aria-sort", state.dir === "desc" ? "descending" : "ascending");
       else th.removeAttribute("aria-sort");
@@ -156,6 +260,7 @@
     renderPager(pages);
     syncSort();
     writeState();
+    box.setAttribute("data-ready", "true");
   }
 
   function button(text, page, disabled, current) {
@@ -187,14 +292,14 @@
     if (el.name === "sortby") {
       var parts = el.value.split(":");
       state.sort = parts[0] || ""; state.dir = parts[1] === "desc" ? "desc" : "asc"; state.page = 1;
-      render();
+      if (data) render();
       return;
     }
     clearTimeout(timer);
-    timer = setTimeout(function () { state[el.name] = el.value.trim(); state.page = 1; render(); }, el.tagName === "INPUT" ? 150 : 0);
+    timer = setTimeout(function () { state[el.name] = el.value.trim(); state.page = 1; if (data) render(); }, el.tagName === "INPUT" ? 150 : 0);
   });
   form.addEventListener("reset", function () {
-    setTimeout(function () { FIELDS.forEach(function (k) { state[k] = ""; }); state.sort = ""; state.page = 1; render(); }, 0);
+    setTimeout(function () { FIELDS.forEach(function (k) { state[k] = ""; }); state.sort = ""; state.page = 1; if (data) render(); }, 0);
   });
   heads.forEach(function (th) {
     var b = th.querySelector("button");
@@ -203,7 +308,7 @@
       var key = th.dataset.key;
       if (state.sort === key) state.dir = state.dir === "asc" ? "desc" : "asc";
       else { state.sort = key; state.dir = "asc"; }
-      render();
+      if (data) render();
     });
   });
 

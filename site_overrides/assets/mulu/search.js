@@ -19,10 +19,24 @@
   var TOKEN = new RegExp("[0-9A-Za-z]+(?:[-.][0-9A-Za-z]+)*|[" + HAN + "]+", "g");
   var loading = null;
 
+  /* 索引分片的列表（mulu-shards.json，见 mulu/site/output.py）：小站点是 []；取不到时按单一索引搜索。 */
+  function loadShards() {
+    return fetch(bundle.href + "mulu-shards.json").then(function (r) {
+      return r.ok ? r.json() : [];
+    }).then(function (names) {
+      return Array.isArray(names) ? names.filter(function (n) { return /^shard-\d+\/$/.test(n); }) : [];
+    }, function () { return []; });
+  }
+
   function pagefind() {
     if (!loading) {
       loading = import(bundle.href + "pagefind.js").then(function (pf) {
-        return pf.options({ baseUrl: root.pathname }).then(function () { return pf; });
+        return pf.options({ baseUrl: root.pathname }).then(loadShards).then(function (names) {
+          /* 大型站点的索引分片在浏览器中合并（Pagefind 的 mergeIndex）。 */
+          return Promise.all(names.map(function (name) {
+            return pf.mergeIndex(new URL(name, bundle).pathname, { baseUrl: root.pathname });
+          }));
+        }).then(function () { return pf; });
       }).catch(function (err) { loading = null; throw err; });
     }
     return loading;
