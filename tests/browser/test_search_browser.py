@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
-from helpers.browser import AXE, serve
+from helpers.browser import AXE, all_results, serve
 from mulu.core.registry import Record, Registry
 from mulu.project import open_project
 from mulu.site.model import record_path
@@ -44,19 +44,6 @@ def page(browser, request):
 
 def under(registry: Registry, code: str) -> list[Record]:
     return [r for r in registry.all_records() if r.region and registry.reference.in_region(r.region, code)]
-
-
-def all_results(page) -> list[str]:
-    """Paths of every result on the results page (clicking 显示更多结果 until none is left)."""
-    page.locator("#mulu-search-page .mulu-search__summary").filter(has_text="个结果").wait_for(timeout=20000)
-    more = page.locator("#mulu-search-page .mulu-search__more")
-    while more.is_visible():
-        count = page.locator("#mulu-search-page .mulu-search__hit").count()
-        more.click()
-        page.wait_for_function(f"document.querySelectorAll('#mulu-search-page .mulu-search__hit').length > {count}")
-    page.wait_for_timeout(200)
-    hrefs = page.locator("#mulu-search-page .mulu-search__hit > a").evaluate_all("els => els.map(a => a.pathname)")
-    return [h.lstrip("/") for h in hrefs]
 
 
 def total(page) -> int:
