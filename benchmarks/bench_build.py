@@ -39,6 +39,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 FIRST_QUERY = "劳动者"    # only inside sentences of the synthetic notes ("面向城乡劳动者开展……")
 SECOND_QUERY = "焊工"
+# Each a first search in a fresh browser (nothing cached): a place (every record under 370300),
+# a word inside sentences, and a word inside longer words (紧缺 in 急需紧缺).
+COLD_QUERIES = {"zibo": "淄博", "laodongzhe": "劳动者", "jinque": "紧缺"}
 
 
 def run_measured(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
@@ -91,9 +94,15 @@ WATCH_SEARCH = """() => {
 
 
 def timed_search(page, query: str) -> float:
-    """Seconds from typing ``query`` into the home search box to the first result link."""
+    """Seconds from typing ``query`` into the home search box to the first result link
+    (a query that finds nothing fails: its time would mean nothing)."""
     page.evaluate(WATCH_SEARCH)
     page.fill("#mulu-q-home", query)
+    summary = page.locator(".mulu-search--hero .mulu-search__summary")
+    page.wait_for_function("""() => /找到|没有找到|无法使用/.test(
+        document.querySelector('.mulu-search--hero .mulu-search__summary').textContent)""", timeout=60000)
+    if "个结果" not in summary.inner_text():
+        raise SystemExit(f"搜索“{query}”没有结果：{summary.inner_text()}")
     page.locator(".mulu-search--hero .mulu-search__list a").first.wait_for(timeout=60000)
     times = page.evaluate("window.__bench")
     return (times["hit"] - times["input"]) / 1000
@@ -129,6 +138,20 @@ def browser_figures(site: Path) -> dict[str, float]:
             figures["second_search_s"] = timed_search(page, SECOND_QUERY)
             page.wait_for_load_state("networkidle")
             figures["second_search_kb"] = sum(r.sizes()["responseBodySize"] for r in seen) / 1024
+            for key, query in COLD_QUERIES.items():
+                cold = browser.new_context()
+                page = cold.new_page()
+                page.goto(base)
+                page.wait_for_load_state("networkidle")
+                seen.clear()
+                page.on("requestfinished", lambda r: seen.append(r))
+                figures[f"search_{key}_s"] = timed_search(page, query)
+                page.wait_for_load_state("networkidle")
+                figures[f"search_{key}_kb"] = sum(s["responseBodySize"] + s["responseHeadersSize"]
+                                                  for s in (r.sizes() for r in seen)) / 1024
+                summary = page.locator(".mulu-search--hero .mulu-search__summary").inner_text()
+                figures[f"search_{key}_hits"] = int(re.sub(r"\D", "", summary) or 0)
+                cold.close()
             page = context.new_page()
             started = time.monotonic()
             page.goto(base + "institutions/")
@@ -175,10 +198,11 @@ def bench(n: int, work: Path) -> dict[str, float]:
 def main(argv: list[str]) -> int:
     sizes = [int(a) for a in argv] or [1000, 10000]
     rows = []
+    keep = os.environ.get("BENCH_KEEP")   # a folder to build in and keep (to look at the site afterwards)
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         for n in sizes:
             print(f"… {n} 条记录", flush=True)
-            rows.append(bench(n, Path(tmp)))
+            rows.append(bench(n, Path(keep or tmp)))
             print(json.dumps(rows[-1], ensure_ascii=False, indent=1), flush=True)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "bench_build.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -189,6 +213,8 @@ def main(argv: list[str]) -> int:
               ("record_first_visit_gzip_kb_max", "记录页首访含 CSS/JS gzip（KB）", "{:.1f}"),
               ("first_search_s", "首次搜索耗时（秒）", "{:.2f}"), ("first_search_kb", "首次搜索传输（KB）", "{:.0f}"),
               ("first_search_hits", "首次搜索结果数", "{:.0f}"), ("second_search_s", "第二次搜索（秒）", "{:.2f}"),
+              *[(f"search_{k}_{m}", f"首次搜索“{q}”{label}", fmt) for k, q in COLD_QUERIES.items()
+                for m, label, fmt in (("s", "（秒）", "{:.2f}"), ("kb", "传输（KB）", "{:.0f}"), ("hits", "结果数", "{:.0f}"))],
               ("catalogue_rows_s", "培训机构目录显示首屏（秒）", "{:.2f}"),
               ("catalogue_filter_s", "目录筛选（秒）", "{:.2f}"), ("site_mb", "站点大小（MB）", "{:.0f}"),
               ("manifest_kb", "发布清单 manifest.json（KB）", "{:.0f}"), ("manifest_gzip_kb", "发布清单 gzip（KB）", "{:.0f}")]

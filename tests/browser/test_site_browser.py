@@ -99,23 +99,28 @@ def test_search_finds_a_word_that_only_appears_inside_a_sentence(watched, site_u
     page.fill("#mulu-q-home", "退役军人")
     hit = page.locator(".mulu-search--hero .mulu-search__list a", has_text="晨光家政职业培训学校")
     hit.first.wait_for(timeout=15000)
-    assert "个相关页面" in page.locator(".mulu-search--hero .mulu-search__summary").inner_text()
+    assert "个结果" in page.locator(".mulu-search--hero .mulu-search__summary").inner_text()
     hit.first.click()
     page.wait_for_url(f"**/institutions/{LISTED}/")
     assert "晨光家政职业培训学校" in page.locator("h1").inner_text()
 
 
-def test_search_shows_ten_results_at_a_time(watched, site_url):
+def test_search_shows_a_few_results_then_the_results_page(watched, site_url):
     page = watched.page
     page.goto(site_url)
     page.fill("#mulu-q-home", "培训")
     hits = page.locator(".mulu-search--hero .mulu-search__list a")
-    hits.nth(9).wait_for(timeout=15000)
+    hits.nth(7).wait_for(timeout=15000)
     total = int(re.search(r"找到 (\d+) 个", page.locator(".mulu-search--hero .mulu-search__summary").inner_text()).group(1))
-    assert total > 20 and hits.count() == 10
-    page.click(".mulu-search--hero .mulu-search__more")
-    hits.nth(19).wait_for()
-    assert hits.count() == 20
+    assert total > 40 and hits.count() == 8
+    page.click(".mulu-search--hero .mulu-search__all")
+    page.wait_for_url("**/search/?q=*")
+    results = page.locator("#mulu-search-page .mulu-search__hit > a")
+    results.nth(19).wait_for(timeout=15000)
+    assert results.count() == 20
+    page.click("#mulu-search-page .mulu-search__more")
+    results.nth(39).wait_for()
+    assert results.count() == 40
 
 
 def test_header_search_works_on_other_pages(watched, site_url):

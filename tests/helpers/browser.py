@@ -29,3 +29,16 @@ def serve(directory: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def all_results(page) -> list[str]:
+    """Paths of every result on the results page (clicking 显示更多结果 until none is left)."""
+    page.locator("#mulu-search-page .mulu-search__summary").filter(has_text="个结果").wait_for(timeout=20000)
+    more = page.locator("#mulu-search-page .mulu-search__more")
+    while more.is_visible():
+        count = page.locator("#mulu-search-page .mulu-search__hit").count()
+        more.click()
+        page.wait_for_function(f"document.querySelectorAll('#mulu-search-page .mulu-search__hit').length > {count}")
+    page.wait_for_timeout(200)
+    hrefs = page.locator("#mulu-search-page .mulu-search__hit > a").evaluate_all("els => els.map(a => a.pathname)")
+    return [h.lstrip("/") for h in hrefs]

@@ -16,15 +16,16 @@ from mulu.site.records import catalogue_title, notice_label
 LATEST = 8
 
 
-def search_box(uid: str, extra_class: str = "", label: str = "搜索本站记录") -> str:
+def search_box(uid: str, extra_class: str = "", label: str = "搜索本站记录", results: str = "search/") -> str:
     """A Pagefind search box (wired up by ``assets/mulu/search.js``).
 
     ``label`` names the search landmark: it must differ from the header's 全文搜索, since two
-    landmarks of one role and one name cannot be told apart by screen readers (axe landmark-unique)."""
+    landmarks of one role and one name cannot be told apart by screen readers (axe landmark-unique).
+    Enter submits to the full results page ``results`` (relative to the page)."""
     return (f'<div class="mulu-search {extra_class}" data-mulu-search>'
-            f'<form class="mulu-search__form" role="search" aria-label="{esc(label)}" action="javascript:void(0)">'
+            f'<form class="mulu-search__form" role="search" aria-label="{esc(label)}" action="{esc(results)}" method="get">'
             f'<label class="mulu-sr-only" for="{uid}">{esc(label)}</label>'
-            f'<input id="{uid}" class="mulu-search__input" type="search" placeholder="搜索机构、职业、公告……" '
+            f'<input id="{uid}" class="mulu-search__input" type="search" name="q" placeholder="搜索机构、职业、公告……" '
             f'autocomplete="off" enterkeyhint="search"></form>'
             f'<div class="mulu-search__results" hidden><p class="mulu-search__summary" aria-live="polite"></p>'
             f'<ol class="mulu-search__list"></ol></div></div>')

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from mulu.errors import SiteError
 from mulu.site.model import DataFile, Page
+from mulu.site.search import PAGEFIND_OPTIONS
 
 RENAME_EXCHANGE = 2
 
@@ -87,14 +88,15 @@ def shards(pages: list[str], size: int) -> list[list[str]]:
 
 
 def _pagefind(site: Path, output: Path | None = None) -> subprocess.Popen[str]:
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"]
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--quiet", *PAGEFIND_OPTIONS]
     if output is not None:
         cmd += ["--output-path", str(output)]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def index_search(site_dir: Path, shard_pages: int = SHARD_PAGES) -> str:
-    """Build the Pagefind index (extended build: segments Chinese) into ``site_dir/pagefind``;
+    """Build the Pagefind index into ``site_dir/pagefind`` with the options of
+    :mod:`mulu.site.search` (no segmentation: pages carry their own words);
     sites of more than ``shard_pages`` pages get one index per shard (``pagefind/``, then
     ``pagefind/shard-1/`` …), each made by Pagefind from hard links to its pages, at most
     ``PARALLEL`` at a time, and ``pagefind/mulu-shards.json`` lists the extra ones."""

@@ -30,6 +30,7 @@ from mulu.site.occupations import occupation_pages
 from mulu.site.publications import publication_files, verification_box
 from mulu.site.records import RecordSection, record_pages
 from mulu.site.render import FinisherFn
+from mulu.site.search import search_page
 from mulu.site.shortage_pages import shortage_section
 from mulu.site.stats_page import stats_pages
 from mulu.site.subscribe import subscribe_page
@@ -64,6 +65,7 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     occupation_pages,
     find_page,
     publication_files,
+    search_page,
 )
 
 FINISHERS: tuple[FinisherFn, ...] = (manifest_files,)

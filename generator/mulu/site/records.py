@@ -13,6 +13,7 @@ from mulu.site.effective import status_of
 from mulu.site.html import esc, link, record_link
 from mulu.site.model import Page, SiteContext, record_path, relative
 from mulu.site.relations import Related, Relations
+from mulu.site.search import record_block
 from mulu.site.values import FieldRenderer, guides
 from mulu.site.where_pages import public_view, record_info, standards_section, where_section
 
@@ -143,11 +144,10 @@ def record_page(record: Record, registry: Registry, ctx: SiteContext, renderer: 
     here = record_path(record)
     kind = KIND_BY_NAME[record.kind]
     status = status_of(record, registry, ctx)
-    # Search results show the effective status as a badge (Pagefind metadata, one key per element).
-    meta = "".join(f'<span hidden data-pagefind-meta="{key}:{esc(value)}"></span>'
-                   for key, value in (("status", status.label), ("status_class", status.css))) if status else ""
-    crumbs = (f'<nav class="mulu-crumbs" aria-label="所在位置" data-pagefind-meta="kind:{esc(kind.noun)}">{link(relative(here, record.kind + "/"), catalogue_title(registry, record.kind))}'
-              f' › {esc(kind.noun)}{meta}</nav>')
+    crumbs = (f'<nav class="mulu-crumbs" aria-label="所在位置">{link(relative(here, record.kind + "/"), catalogue_title(registry, record.kind))}'
+              f' › {esc(kind.noun)}</nav>')
+    # Search: kind, region and status for result badges and filters, words found inside longer words.
+    crumbs += record_block(record, registry, status, renderer.guide)
     body = [crumbs, banner(record, registry, here), effective_banner(record, registry, ctx, here),
             standards_section(record, registry, ctx, renderer), where_section(record, registry, ctx),
             '<h2 id="fields">详细信息</h2>', renderer.fields((), public_view(record, derived_view(record, status)))]

@@ -9,6 +9,7 @@ from mulu.core.registry import Registry
 from mulu.errors import SiteError
 from mulu.site.model import DataFile, Page, ProviderFn, SiteContext
 from mulu.site.privacy import public_view
+from mulu.site.search import with_terms
 
 # Runs after every provider and sees their data files (the manifest hashes them all).
 FinisherFn = Callable[[Registry, SiteContext, list[DataFile]], Iterable[DataFile]]
@@ -47,6 +48,7 @@ def render(registry: Registry, ctx: SiteContext, providers: Iterable[ProviderFn]
                 key, what = (item.path.rstrip("/") + "/index.html").lstrip("/"), "页面"
                 if item.path and not item.path.endswith("/"):
                     raise SiteError(f"{owner} 生成的页面路径应以 / 结尾：{item.path!r}")
+                item = with_terms(item)   # words inside longer words (mulu.site.search)
                 if sink is not None and sink(item):
                     sunk += 1
                 else:

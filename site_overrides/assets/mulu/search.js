@@ -1,6 +1,8 @@
-/* mulu 全文搜索：Pagefind（扩展版，中文分词）的模块化界面（搜索实例和输入框），首次聚焦搜索框时才加载；
-   结果列表自己渲染，每次 10 条。
-   结果中的文字一律作为文本插入；摘要只保留 Pagefind 的 <mark> 高亮。 */
+/* mulu 全文搜索：直接调用 Pagefind 的 pagefind.js（首次聚焦搜索框时才加载）。
+   索引不做中文分词（见 generator/mulu/site/search.py）：记录页自带“词”（每段汉字的各个后缀，最长 PIECE 个字），
+   查询在这里按同样的规则切分，所以“紧缺”能找到“急需紧缺”，“淄博”能找到淄博市下的每条记录，“6-31”能找到 6-31-xx-xx。
+   页眉和首页的搜索框显示前几条结果；回车打开完整结果页 search/?q=（可按类型和地区筛选）。
+   结果中的文字一律作为文本插入；Pagefind 的摘要只保留 <mark> 高亮。 */
 (function () {
   "use strict";
   var boxes = document.querySelectorAll("[data-mulu-search]");
@@ -10,22 +12,14 @@
   try { base = JSON.parse(cfg.textContent).base || "."; } catch (e) { /* 保持默认 */ }
   var root = new URL(base.replace(/\/?$/, "/"), location.href);
   var bundle = new URL("pagefind/", root);
-  var uiLoading = null;
+  var PIECE = 6;            /* 与 search.py 的 PIECE 相同 */
+  var LINE_SEPARATOR = " ¦ "; /* 与 search.py 的 LINE_SEPARATOR 相同 */
+  var DROPDOWN = 8, PAGE_SIZE = 20;
+  var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
+  var TOKEN = new RegExp("[0-9A-Za-z]+(?:[-.][0-9A-Za-z]+)*|[" + HAN + "]+", "g");
+  var loading = null;
 
-  function loadUI() {
-    if (!uiLoading) {
-      uiLoading = new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = bundle.href + "pagefind-modular-ui.js";
-        s.onload = function () { resolve(window.PagefindModularUI); };
-        s.onerror = function () { uiLoading = null; reject(new Error("搜索组件加载失败")); };
-        document.head.appendChild(s);
-      });
-    }
-    return uiLoading;
-  }
-
-  /* 索引分片的列表：小站点是 []；取不到时按单一索引搜索。 */
+  /* 索引分片的列表（mulu-shards.json，见 mulu/site/output.py）：小站点是 []；取不到时按单一索引搜索。 */
   function loadShards() {
     return fetch(bundle.href + "mulu-shards.json").then(function (r) {
       return r.ok ? r.json() : [];
@@ -34,130 +28,249 @@
     }, function () { return []; });
   }
 
-  /* Pagefind 的摘要是 HTML：只取文字和 <mark>，其余标签一律丢弃。 */
-  function appendExcerpt(el, html) {
-    var tpl = document.createElement("template");
-    tpl.innerHTML = html || "";
-    tpl.content.childNodes.forEach(function (node) {
-      if (node.nodeType === 1 && node.nodeName === "MARK") {
-        var m = document.createElement("mark");
-        m.textContent = node.textContent;
-        el.appendChild(m);
-      } else {
-        el.appendChild(document.createTextNode(node.textContent || ""));
-      }
-    });
+  function pagefind() {
+    if (!loading) {
+      loading = import(bundle.href + "pagefind.js").then(function (pf) {
+        return pf.options({ baseUrl: root.pathname }).then(loadShards).then(function (names) {
+          /* 大型站点的索引分片在浏览器中合并（Pagefind 的 mergeIndex）。 */
+          return Promise.all(names.map(function (name) {
+            return pf.mergeIndex(new URL(name, bundle).pathname, { baseUrl: root.pathname });
+          }));
+        }).then(function () { return pf; });
+      }).catch(function (err) { loading = null; throw err; });
+    }
+    return loading;
   }
 
-  function resultTemplate(result) {
+  /* 查询词：汉字按 PIECE 个字一段，编码中的 - 和 . 换成 _（索引中也是这样），其余符号是分隔。 */
+  function queryWords(q) {
+    var out = [];
+    (q.match(TOKEN) || []).forEach(function (w) {
+      if (/^[0-9A-Za-z]/.test(w)) { out.push(w.split(/[-.]+/).join("_")); return; }
+      for (var i = 0; i < w.length; i += PIECE) out.push(w.slice(i, i + PIECE));
+    });
+    return out;
+  }
+
+  /* 摘要中要高亮的原词（汉字整段、编码原样）。 */
+  function highlightWords(q) {
+    return (q.match(TOKEN) || []).map(function (w) { return w.toLowerCase(); });
+  }
+
+  function appendMarked(el, text, words) {
+    var lower = text.toLowerCase(), i = 0;
+    while (i < text.length) {
+      var best = -1, len = 0;
+      words.forEach(function (w) {
+        var at = lower.indexOf(w, i);
+        if (at !== -1 && (best === -1 || at < best)) { best = at; len = w.length; }
+      });
+      if (best === -1) { el.appendChild(document.createTextNode(text.slice(i))); return; }
+      if (best > i) el.appendChild(document.createTextNode(text.slice(i, best)));
+      var m = document.createElement("mark");
+      m.textContent = text.slice(best, best + len);
+      el.appendChild(m);
+      i = best + len;
+    }
+  }
+
+  /* 其他页面用 Pagefind 的摘要，但只取文字（标签一律丢弃）：索引不分词，它标出的“词”可能是一整句，
+     所以这里自己标出查询词，只留第一处前后 EXCERPT 个字左右。 */
+  var EXCERPT = 90;
+  function appendExcerpt(el, html, words) {
+    var tpl = document.createElement("template");
+    tpl.innerHTML = html || "";
+    var text = tpl.content.textContent || "", lower = text.toLowerCase(), first = -1;
+    words.forEach(function (w) {
+      var at = lower.indexOf(w);
+      if (at !== -1 && (first === -1 || at < first)) first = at;
+    });
+    var from = Math.max(0, first - 20), to = from + EXCERPT;
+    appendMarked(el, (from > 0 ? "…" : "") + text.slice(from, to) + (text.length > to ? "…" : ""), words);
+  }
+
+  function badge(cls, text) {
+    var s = document.createElement("span");
+    s.className = cls;
+    s.textContent = text;
+    return s;
+  }
+
+  /* 一条结果：类型、地区、状态徽标，标题，摘要（记录只显示命中的字段，最多两行）。 */
+  function resultItem(data, words) {
+    var meta = data.meta || {};
     var li = document.createElement("li");
     li.className = "mulu-search__hit";
     var a = document.createElement("a");
-    a.href = result.url;
-    a.textContent = (result.meta && result.meta.title) || result.url;
-    var p = document.createElement("p");
-    appendExcerpt(p, result.excerpt);
-    if (result.meta && result.meta.kind) {
-      var kind = document.createElement("span");
-      kind.className = "mulu-search__kind";
-      kind.textContent = result.meta.kind;
-      li.appendChild(kind);
-    }
+    a.href = data.url;
+    a.textContent = meta.title || data.url;
+    var head = document.createElement("div");
+    head.className = "mulu-search__badges";
+    if (meta.kind) head.appendChild(badge("mulu-search__kind", meta.kind));
+    if (meta.region) head.appendChild(badge("mulu-search__region", meta.region));
+    if (meta.status) head.appendChild(badge("mulu-status mulu-status--" + (meta.status_class || "other"), meta.status));
     li.appendChild(a);
-    if (result.meta && result.meta.status && result.meta.status_class !== "listed") {
-      var badge = document.createElement("span");
-      badge.className = "mulu-status mulu-status--" + (result.meta.status_class || "other");
-      badge.textContent = result.meta.status;
-      li.appendChild(document.createTextNode(" "));
-      li.appendChild(badge);
+    if (head.childNodes.length) li.appendChild(head);
+    var p = document.createElement("p");
+    p.className = "mulu-search__excerpt";
+    if (meta.lines) {
+      var lines = meta.lines.split(LINE_SEPARATOR);
+      var hits = lines.filter(function (line) {
+        var lower = line.toLowerCase();
+        return words.some(function (w) { return lower.indexOf(w) !== -1; });
+      });
+      (hits.length ? hits : lines).slice(0, hits.length ? 2 : 1).forEach(function (line, i) {
+        if (i) p.appendChild(document.createElement("br"));
+        appendMarked(p, line, words);
+      });
+    } else {
+      appendExcerpt(p, data.excerpt, words);
     }
     li.appendChild(p);
     return li;
   }
 
-  /* 每次只显示 10 条结果（只为它们下载摘要）；常见词可能命中上千个页面。 */
-  var PAGE_SIZE = 10;
+  function resultsUrl(q) {
+    return new URL("search/?q=" + encodeURIComponent(q), root).href;
+  }
 
-  function setup(box, n) {
+  /* 页眉和首页：输入时显示前几条结果和“查看全部”；回车提交表单，打开结果页。 */
+  function setupBox(box, n) {
     var input = box.querySelector("input");
     var panel = box.querySelector(".mulu-search__results");
     var summary = box.querySelector(".mulu-search__summary");
     var list = box.querySelector(".mulu-search__list");
     if (!input || !panel || !list) return;
     if (!input.id) input.id = "mulu-q-" + n;
-    list.id = input.id + "-list";
-    var ready = null;
-    var current = [], shown = 0, generation = 0;
+    var generation = 0, timer = null;
+    var all = document.createElement("a");
+    all.className = "mulu-search__all";
+    all.hidden = true;
+    panel.appendChild(all);
+
+    function show(on) { panel.hidden = !on; }
+
+    function run() {
+      var term = input.value.trim();
+      var gen = ++generation;
+      if (!term) { list.textContent = ""; all.hidden = true; show(false); return; }
+      summary.textContent = "正在搜索……";
+      show(true);
+      pagefind().then(function (pf) {
+        var words = queryWords(term);
+        if (!words.length) return { results: [] };
+        return pf.search(words.join(" "));
+      }).then(function (r) {
+        if (gen !== generation) return;
+        var results = (r && r.results) || [];
+        var words = highlightWords(term);
+        return Promise.all(results.slice(0, DROPDOWN).map(function (x) { return x.data(); })).then(function (data) {
+          if (gen !== generation) return;
+          list.textContent = "";
+          summary.textContent = results.length ? "找到 " + results.length + " 个结果" : "没有找到与“" + term + "”相关的结果。";
+          data.forEach(function (d) { list.appendChild(resultItem(d, words)); });
+          all.href = resultsUrl(term);
+          all.textContent = results.length > DROPDOWN ? "查看全部 " + results.length + " 个结果，可按类型和地区筛选" : "在结果页按类型和地区筛选";
+          all.hidden = !results.length;
+        });
+      }).catch(function () {
+        if (gen !== generation) return;
+        summary.textContent = "搜索暂时无法使用，请稍后再试。";
+      });
+    }
+
+    input.addEventListener("focus", function () { pagefind().catch(function () {}); });
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
+    input.addEventListener("keydown", function (e) { if (e.key === "Escape") show(false); });
+    document.addEventListener("click", function (e) { if (!box.contains(e.target)) show(false); });
+    if (input.value.trim()) run();
+  }
+
+  /* 结果页 search/?q=&kind=&region=：全部结果，按类型和地区（含下级）筛选，地址可分享。 */
+  function setupPage(box) {
+    var form = box.querySelector("form");
+    var input = box.querySelector("input[name=q]");
+    var kindSel = box.querySelector("select[name=kind]");
+    var regionSel = box.querySelector("select[name=region]");
+    var summary = box.querySelector(".mulu-search__summary");
+    var list = box.querySelector(".mulu-search__list");
+    var params = new URLSearchParams(location.search);
+    input.value = params.get("q") || "";
+    var wanted = { kind: params.get("kind") || "", region: params.get("region") || "" };
+    var generation = 0, current = [], shown = 0, words = [];
     var more = document.createElement("button");
     more.type = "button";
     more.className = "md-button mulu-search__more";
     more.textContent = "显示更多结果";
     more.hidden = true;
-    panel.appendChild(more);
-
-    function show(on) { panel.hidden = !on; }
+    box.querySelector(".mulu-search__results").appendChild(more);
 
     function renderMore() {
       var gen = generation;
-      current.slice(shown, shown + PAGE_SIZE).forEach(function (res) {
-        var li = document.createElement("li");
-        li.className = "mulu-search__hit mulu-search__hit--loading";
-        li.textContent = "正在载入……";
-        list.appendChild(li);
-        res.data().then(function (data) {
-          if (gen === generation && li.parentNode === list) list.replaceChild(resultTemplate(data), li);
-        });
-      });
+      var slice = current.slice(shown, shown + PAGE_SIZE);
       shown = Math.min(current.length, shown + PAGE_SIZE);
       more.hidden = shown >= current.length;
+      return Promise.all(slice.map(function (x) { return x.data(); })).then(function (data) {
+        if (gen !== generation) return;
+        data.forEach(function (d) { list.appendChild(resultItem(d, words)); });
+      });
+    }
+
+    function run(push) {
+      var term = input.value.trim();
+      var gen = ++generation;
+      var url = new URL(location.href);
+      url.search = "";
+      if (term) url.searchParams.set("q", term);
+      if (wanted.kind) url.searchParams.set("kind", wanted.kind);
+      if (wanted.region) url.searchParams.set("region", wanted.region);
+      if (url.href !== location.href) history[push ? "pushState" : "replaceState"](null, "", url.href);
+      list.textContent = "";
+      more.hidden = true;
+      if (!term) { summary.textContent = "请输入要搜索的机构、地区、职业或编码。"; return; }
+      summary.textContent = "正在搜索……";
+      kindSel.value = wanted.kind;
+      regionSel.value = wanted.region;
+      /* 筛选也是词（search.py 的 filter_words）：k_类型、r_地区代码，查询的每个词都必须命中。 */
+      var filters = [];
+      if (wanted.kind) filters.push("k_" + wanted.kind.toLowerCase());
+      if (wanted.region) filters.push("r_" + wanted.region);
+      pagefind().then(function (pf) {
+        var q = queryWords(term);
+        return q.length ? pf.search(q.concat(filters).join(" ")) : { results: [] };
+      }).then(function (r) {
+        if (gen !== generation) return;
+        current = r.results || [];
+        shown = 0;
+        words = highlightWords(term);
+        var scope = [kindSel, regionSel].filter(function (s) { return s.value; })
+          .map(function (s) { return s.options[s.selectedIndex].textContent.trim(); }).join("、");
+        summary.textContent = current.length
+          ? "“" + term + "”" + (scope ? "（" + scope + "）" : "") + "：找到 " + current.length + " 个结果"
+          : "没有找到与“" + term + "”相关的结果" + (scope ? "（" + scope + "）。可以改选“全部类型”或“全部地区”再试。" : "。可以换一个词，或用更短的词。");
+        return renderMore();
+      }).catch(function () {
+        if (gen === generation) summary.textContent = "搜索暂时无法使用，请稍后再试。";
+      });
     }
 
     more.addEventListener("click", renderMore);
-
-    function start() {
-      if (!ready) {
-        ready = Promise.all([loadUI(), loadShards()]).then(function (got) {
-          var UI = got[0];
-          /* 大型站点的索引分片（mulu-shards.json，见 mulu/site/output.py），在浏览器中合并。 */
-          var merge = got[1].map(function (name) {
-            return { bundlePath: new URL(name, bundle).pathname, baseUrl: root.pathname };
-          });
-          var instance = new UI.Instance({ bundlePath: bundle.pathname, baseUrl: root.pathname, mergeIndex: merge });
-          instance.add(new UI.Input({ inputElement: "#" + input.id, debounceTimeoutMs: 120 }));
-          instance.on("loading", function () {
-            if (input.value.trim()) { summary.textContent = "正在搜索……"; show(true); }
-          });
-          instance.on("results", function (r) {
-            var term = input.value.trim();
-            generation += 1;
-            list.textContent = "";
-            current = term ? (r && r.results) || [] : [];
-            shown = 0;
-            more.hidden = true;
-            if (!term) { show(false); return; }
-            var count = current.length;
-            summary.textContent = count ? "找到 " + count + " 个相关页面" : "没有找到与“" + term + "”相关的页面。";
-            renderMore();
-            show(true);
-          });
-          if (input.value.trim()) instance.triggerSearch(input.value);
-          return instance;
-        }).catch(function () {
-          ready = null;
-          summary.textContent = "搜索暂时无法使用，请稍后再试。";
-          show(true);
-        });
-      }
-      return ready;
-    }
-
-    input.addEventListener("focus", start);
-    input.addEventListener("input", function () { if (!input.value.trim()) show(false); start(); });
-    input.addEventListener("keydown", function (e) { if (e.key === "Escape") show(false); });
-    document.addEventListener("click", function (e) { if (!box.contains(e.target)) show(false); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); run(true); });
+    kindSel.addEventListener("change", function () { wanted.kind = kindSel.value; run(true); });
+    regionSel.addEventListener("change", function () { wanted.region = regionSel.value; run(true); });
+    window.addEventListener("popstate", function () {
+      var p = new URLSearchParams(location.search);
+      input.value = p.get("q") || "";
+      wanted = { kind: p.get("kind") || "", region: p.get("region") || "" };
+      run(false);
+    });
+    run(false);
   }
 
-  boxes.forEach(setup);
+  boxes.forEach(function (box, n) {
+    if (box.hasAttribute("data-mulu-search-page")) setupPage(box);
+    else setupBox(box, n);
+  });
 
   /* 手机上页眉只显示放大镜按钮，点击后展开搜索框。 */
   var toggle = document.querySelector(".mulu-search-toggle");

@@ -1,0 +1,45 @@
+"""Fast tests of what the search index is given (mulu.site.search): words found inside longer
+Chinese words, codes kept whole, region names on every record page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mulu.project import open_project
+from mulu.site.search import PIECE, pieces, terms, words
+
+
+def test_every_substring_of_a_chinese_run_is_a_prefix_of_an_indexed_word():
+    run = "急需紧缺职业工种目录"
+    indexed = pieces(run)
+    for start in range(len(run)):
+        for end in range(start + 1, min(len(run), start + PIECE) + 1):
+            assert any(w.startswith(run[start:end]) for w in indexed), run[start:end]
+    assert max(len(w) for w in indexed) == PIECE
+
+
+def test_codes_are_whole_words_joined_by_underscores_and_their_parts():
+    got = list(words("电工（6-31-01-03），信用代码 52370304MJ1280365J"))
+    assert "6_31_01_03" in got and "31" in got
+    assert "52370304MJ1280365J" in got
+    assert "电工" in got and "工" in got
+
+
+def test_terms_are_lowercase_and_each_once():
+    assert terms(["ABC abc", "紧缺 紧缺"]).split() == ["abc", "紧缺", "缺"]
+
+
+def test_record_pages_carry_region_filters_and_words(project: Path, mulu):
+    assert mulu("build", "--no-search", cwd=project).code == 0
+    registry = open_project(project).registry
+    record = next(r for r in registry.all_records() if r.region.startswith("3703") and r.region != "370300")
+    html = (project / "site" / record.kind / record.id / "index.html").read_text(encoding="utf-8")
+    chain = registry.reference.region_path(record.region)
+    assert len(chain) >= 2
+    hidden = re.search(r'<div hidden class="mulu-search-terms">([^<]*)</div>', html)
+    assert hidden
+    found = hidden.group(1).split()
+    assert set(chain) <= set(found)                              # 山东省 淄博市 …: searchable names
+    assert {"r_370000", "r_370300", f"r_{record.region}", f"k_{record.kind}"} <= set(found)   # filters
+    assert 'data-pagefind-meta="kind:' in html and 'data-pagefind-meta="status:' in html
