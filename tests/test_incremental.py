@@ -284,6 +284,29 @@ def test_validate_changed_outside_git_or_with_an_unknown_base(project: Path, mul
     assert unknown.code == 2 and "找不到版本" in unknown.err
 
 
+def test_a_committed_cache_cannot_hide_the_references_a_merge_request_breaks(project: Path, mulu) -> None:
+    """Attack: the merge request deletes a notice that untouched programmes name, and commits a
+    cache saying every untouched file reads nothing of other records (so would not be re-checked)."""
+    root = _git_project(project)
+    assert mulu("validate", "--changed", "main", cwd=root).code == 0   # fills .mulu-cache/
+    git(root, "checkout", "-q", "-b", "pr")
+    (root / "registry" / "notices" / "hb-2022-40.yml").unlink()
+    for cache_file in (root / CACHE_DIR).glob("*.json"):
+        data = json.loads(cache_file.read_text(encoding="utf-8"))
+        for entry in data["entries"].values():
+            entry[1] = []
+        cache_file.write_text(json.dumps(data), encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "add", "-f", CACHE_DIR.as_posix())
+    commit(root, "删除公告，附带缓存")
+    full = mulu("validate", cwd=root)
+    assert full.code == 1 and "hb-2022-40" in full.out
+    for args in (("validate", "--changed", "main"), ("diff", "main", "pr")):
+        result = mulu(*args, cwd=root)
+        assert result.code == 1, (args, result.out, result.err)
+        assert "不能提交" in result.err and ".mulu-cache" in result.err and "Traceback" not in result.err
+
+
 @pytest.mark.parametrize(("kind", "field"), [("programmes", "levels"), ("institutions", "offerings"),
                                              ("assessors", "scope"), ("bases", "occupations"),
                                              ("specs", "competencies"), ("trainers", "occupations"),

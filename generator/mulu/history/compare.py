@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mulu.core.incremental import ProblemCache, Stats, check_source, working_tree
+from mulu.core.incremental import CACHE_DIR, ProblemCache, Stats, check_source, working_tree
 from mulu.core.kinds import KINDS
 from mulu.core.loading import list_record_files
 from mulu.core.problems import Problem
 from mulu.core.schemas import Schema, compile_schemas, load_schema_files
+from mulu.errors import MuluError
 from mulu.history.diff import FileChange, RecordChange, record_kind, semantic_diff
 from mulu.history.git import Repo
 from mulu.history.log import changed_notices, file_changes
@@ -80,10 +81,24 @@ def working_tree_changes(repo: Repo, root: Path, base: str, disk_blobs: dict[str
     return out
 
 
+def refuse_tracked_cache(repo: Repo) -> None:
+    """The validation cache must come from earlier runs on this machine or CI, never from
+    the repository: a merge request that commits ``.mulu-cache/`` could otherwise hand in
+    results ("no problems, reads nothing") for the records it does not touch and hide the
+    references it breaks. Raises :class:`MuluError` (exit 1) when any cache file is tracked."""
+    folder = repo.prefix + CACHE_DIR.parent.as_posix()
+    tracked = [p for p in repo.git("ls-files", "-z", "--", folder).decode("utf-8").split("\0") if p]
+    if tracked:
+        raise MuluError(f"{tracked[0]} 等 {len(tracked)} 个文件在 git 仓库中：{folder}/ 是本机的校验缓存，"
+                        f"不能提交。请执行 git rm -r --cached {folder} 并提交，再重新检查。", 1)
+
+
 def touched_paths(root: Path, base_rev: str) -> set[str]:
     """Project paths changed from ``base_rev`` to the working tree (untracked files included):
-    ``validate --changed`` checks them in full whatever the cache says."""
+    ``validate --changed`` checks them in full whatever the cache says. Refuses a cache
+    that is tracked in the repository (:func:`refuse_tracked_cache`)."""
     repo = Repo.open(root)
+    refuse_tracked_cache(repo)
     return {path for c in repo.changes(repo.resolve(base_rev), None) for path in (c.old_path, c.new_path) if path}
 
 
@@ -133,6 +148,7 @@ def compare(root: Path, base_rev: str, head_rev: str | None, stats: Stats | None
     Problems come from the validation cache (``.mulu-cache/validation/``): files whose blob
     and whatever they read of other records are unchanged are not checked again."""
     repo = Repo.open(root)
+    refuse_tracked_cache(repo)
     base = repo.resolve(base_rev)
     head = repo.resolve(head_rev) if head_rev is not None else ""
     cache = ProblemCache(root)
