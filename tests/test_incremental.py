@@ -124,7 +124,9 @@ EDITS = [edit_value] * 5 + [edit_syntax, edit_delete, edit_rename, edit_add, edi
 
 
 def _git_project(project: Path) -> Path:
-    """The project committed on ``main``, with a branch ``change`` checked out for the edits."""
+    """The project committed on ``main``, with a branch ``change`` checked out for the edits;
+    the cache is ignored as in a checkout of this repository (a tracked one is refused)."""
+    (project / ".gitignore").write_text("/.mulu-cache/\n", encoding="utf-8")
     init_repo(project)
     git(project, "checkout", "-q", "-b", "change")
     return project

@@ -90,7 +90,7 @@ def refuse_tracked_cache(repo: Repo) -> None:
     tracked = [p for p in repo.git("ls-files", "-z", "--", folder).decode("utf-8").split("\0") if p]
     if tracked:
         raise MuluError(f"{tracked[0]} 等 {len(tracked)} 个文件在 git 仓库中：{folder}/ 是本机的校验缓存，"
-                        f"不能提交。请执行 git rm -r --cached {folder} 并提交，再重新检查。", 1)
+                        f"不能提交。请执行 git rm -r --cached {folder} 并提交，在 .gitignore 中加上 /{folder}/，再重新检查。", 1)
 
 
 def touched_paths(root: Path, base_rev: str) -> set[str]:
