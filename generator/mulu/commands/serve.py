@@ -79,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve() if args.out else root / "site"
     search = not args.no_search
     print("正在构建网站……", flush=True)
+    # Taken before the first build, so an edit saved while it runs (or right after the
+    # address is printed) differs from it and triggers a rebuild instead of being missed.
+    seen = snapshot(root)
     rebuild(root, out, search)
     out.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(_QuietHandler, directory=str(out))
@@ -89,7 +92,6 @@ def run(args: argparse.Namespace) -> int:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     print(f"预览地址：http://{args.host}:{server.server_address[1]}/ （按 Ctrl+C 停止）", flush=True)
-    seen = snapshot(root)
     try:
         while True:
             time.sleep(args.interval)
