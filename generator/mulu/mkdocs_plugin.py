@@ -43,6 +43,7 @@ from mulu.site.output import (
 )
 from mulu.site.phases import phase
 from mulu.site.providers import FINISHERS, PROVIDERS
+from mulu.site.refresh import Frames
 from mulu.site.render import Rendered, render
 from mulu.site.spool import PageSpool
 
@@ -95,12 +96,15 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         self.stamped = PageSpool()   # record, notice, jurisdiction pages: on disk until stamped
         self.shell_html: dict[str, str] = {}
         self.description = ""
+        self.frames: Frames | None = None   # what mulu serve keeps to update the site in place
 
-    def prepare(self, opened: Opened, ctx: SiteContext, *, search: bool = True) -> None:
+    def prepare(self, opened: Opened, ctx: SiteContext, *, search: bool = True, frames: Frames | None = None) -> None:
         """Use an already opened (and validated) project for the next build instead of
         opening it again (``mulu build`` validates before it starts MkDocs); ``search``
-        False skips the Pagefind index for this build."""
+        False skips the Pagefind index for this build; ``frames`` is filled with what
+        MkDocs rendered around the registry's pages (``mulu.site.refresh``)."""
         self._preloaded = (opened, ctx)
+        self.frames = frames
         self.config.search = self.config.search and search
 
     # -- configuration: open, validate, render ---------------------------------------------
@@ -147,7 +151,6 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
                 self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS, sink=self.stamped.add)
         except SiteError as err:
             raise PluginError(str(err)) from err
-        config.extra["mulu_manifest_digest"] = self.ctx.extras.get("manifest_digest", "")  # shown in the footer
         self.nav_pages = {src_uri(p.path): p for p in self.rendered.pages if p.nav is not None}
         self.shell_html = {}
         return config
@@ -195,6 +198,8 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
         if page.file.src_uri.startswith(shells.SHELL_DIR + "/"):
             self.shell_html[page.url] = shells.compact(output)
+        elif self.frames is not None and page.file.src_uri in self.nav_pages:
+            self.frames.keep_output(self.nav_pages[page.file.src_uri].path, output)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -210,6 +215,10 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
             write_files(site_dir, self.rendered.files)
         # Same date as MkDocs writes for its own pages (SOURCE_DATE_EPOCH, in UTC).
         lastmod = datetime.fromtimestamp(int(self.ctx.extras.get("epoch", 0)), UTC).date().isoformat()
+        if self.frames is not None:
+            self.frames.keep_build(site_dir, self.ctx, by_depth, config.site_url or "", default_description,
+                                   self.rendered.pages, self.rendered.files, self.stamped.paths,
+                                   search=self.config.search, shard_pages=max(1, self.config.search_shard_pages))
         extend_sitemap(site_dir, config.site_url or "", self.stamped.paths, lastmod, shells.SHELL_DIR + "/")
         self.stamped.close()
         if self.config.search:

@@ -11,12 +11,16 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mulu.core.problems import format_text
 from mulu.core.status import add_as_of_argument, resolve_as_of
 from mulu.errors import MuluError
 from mulu.project import Opened, open_project, resolve_root
 from mulu.site.phases import phase
+
+if TYPE_CHECKING:
+    from mulu.site.refresh import Frames
 
 HELP = "校验目录数据并构建公开网站（默认输出到 site/）；有问题时不发布，原有网站保持不变。"
 
@@ -50,10 +54,12 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as_of: date | None = None) -> BuildResult:
+def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as_of: date | None = None,
+               frames: Frames | None = None) -> BuildResult:
     """Build the (already validated) project into ``out``: into a sibling temporary
     directory first, swapped in only when everything succeeded. Effective statuses are
-    computed for ``as_of`` (default: ``MULU_AS_OF``, else today in China)."""
+    computed for ``as_of`` (default: ``MULU_AS_OF``, else today in China). ``frames`` is
+    filled for updating the site in place later (``mulu serve``, ``mulu.site.refresh``)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -80,7 +86,7 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as
         plugin = config.plugins.get("mulu")
         if not isinstance(plugin, MuluPlugin):
             return BuildResult(False, f"{config_file} 的 plugins 中没有 mulu：请添加“plugins: [mulu]”。")
-        plugin.prepare(opened, ctx, search=search)
+        plugin.prepare(opened, ctx, search=search, frames=frames)
         # As the mkdocs command line does: plugins may set up and tear down around a build.
         config.plugins.on_startup(command="build", dirty=False)
         try:
