@@ -30,6 +30,7 @@ from mkdocs.structure.pages import Page as MkPage
 from mulu.core.problems import format_text
 from mulu.errors import MuluError, SiteError
 from mulu.project import Opened, find_root, open_project
+from mulu.sheets.tables import XLSX_MEMO
 from mulu.site import shell as shells
 from mulu.site.context import build_context
 from mulu.site.html import esc
@@ -130,6 +131,8 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         registry = opened.registry
         self.root = opened.root
         self.ctx = ctx or build_context(registry, opened.root)
+        if self.frames is not None:   # mulu serve: workbooks made now are reused by its updates
+            self.ctx.extras[XLSX_MEMO] = self.frames.xlsx
         # Sitemap dates (MkDocs reads SOURCE_DATE_EPOCH) must come from the data, not the
         # clock. Set for this build only: a later rebuild under `mkdocs serve` gets its own.
         self._set_epoch(str(self.ctx.extras.get("epoch", 0)))

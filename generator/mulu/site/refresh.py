@@ -28,6 +28,7 @@ from pathlib import Path
 
 from mulu.core.registry import Registry
 from mulu.errors import SiteError
+from mulu.sheets.tables import XLSX_MEMO, XlsxMemo
 from mulu.site.html import esc
 from mulu.site.model import DataFile, Page, SiteContext
 from mulu.site.output import SHARDS_FILE, extend_sitemap, html_pages, shards
@@ -72,6 +73,7 @@ class Frames:
     stamped: list[str] = field(default_factory=list)        # paths of the stamped pages
     context: tuple[str, ...] = ()                           # context_key of the build
     search: bool = False                                    # whether Pagefind indexed it
+    xlsx: XlsxMemo = field(default_factory=XlsxMemo)        # workbooks, kept between updates
     shard_pages: int = 1
 
     def keep_output(self, path: str, output: str) -> None:
@@ -168,6 +170,7 @@ def update(site_dir: Path, state: SiteState, registry: Registry, ctx: SiteContex
     build can make the same site."""
     if context_key(ctx) != state.context:
         return Update(False, "数据日期或状态核算日期变了（每个页面的页脚都会变化）")
+    ctx.extras[XLSX_MEMO] = state.frames.xlsx
     spool = PageSpool()
     try:
         with phase("render (incremental)"):
