@@ -13,9 +13,10 @@ from pathlib import Path
 
 from mulu.commands.build import build_site
 from mulu.core.kinds import KINDS
+from mulu.core.live import LiveProject
 from mulu.core.problems import format_text
 from mulu.errors import MuluError, SiteError
-from mulu.project import open_project, resolve_root
+from mulu.project import Opened, resolve_root
 from mulu.site.context import build_context
 from mulu.site.phases import phase
 from mulu.site.refresh import Frames, SiteState, record_state, update
@@ -84,13 +85,15 @@ class Preview:
     def __init__(self, root: Path, out: Path, search: bool) -> None:
         self.root, self.out, self.search = root, out, search
         self.state: SiteState | None = None
+        self.project = LiveProject(root)   # parsed files and validation results kept between edits
 
     def rebuild(self, changed: Iterable[str] | None = None) -> bool:
         """Validate and bring the site up to date after ``changed`` files (None: build in
         full); print what happened."""
         started = time.monotonic()
         with phase("validate"):
-            opened = open_project(self.root)
+            opening = self.project.open()
+        opened = Opened(self.root, opening.problems, opening.registry, opening.warnings)
         if opened.problems or opened.registry is None:
             print(format_text(opened.problems))
             print("目录数据有问题，网站没有更新（仍在提供上一次成功构建的版本）。修正后保存即可自动重新构建。", flush=True)
