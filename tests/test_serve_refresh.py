@@ -96,6 +96,19 @@ def test_updates_in_place_equal_a_full_build_after_each_kind_of_edit(project: Pa
     step("delete", [notice, new])
     assert not (site / "studios" / "hb-studio-2023-99").exists()
 
+    # 5. A settings change saved together with a broken record, then the record fixed: the
+    # settings change is still published, by a full build (it changes every page's header).
+    settings = project / "registry" / "config.yml"
+    edit(settings, r"^title: (.*)$", r"title: \1（预览）")
+    edit(studio, r"^region: .*$", 'region: "99"')
+    assert not preview.rebuild({str(settings), str(studio)})
+    edit(studio, r"^region: .*$", 'region: "130204"')
+    capsys.readouterr()
+    assert preview.rebuild({str(studio)})
+    assert "局部更新" not in capsys.readouterr().out
+    assert "（预览）" in page.read_text(encoding="utf-8")
+    assert_same_as_full_build(project, site, mulu, tmp_path, "settings")
+
 
 def test_only_record_files_are_updated_in_place(tmp_path: Path):
     root = tmp_path

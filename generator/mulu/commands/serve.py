@@ -86,11 +86,16 @@ class Preview:
         self.root, self.out, self.search = root, out, search
         self.state: SiteState | None = None
         self.project = LiveProject(root)   # parsed files and validation results kept between edits
+        # Files changed since the site was last written: an edit that failed validation is
+        # still to be published with the one that fixes it (a config change, then a record fix).
+        self.pending: set[str] = set()
 
     def rebuild(self, changed: Iterable[str] | None = None) -> bool:
         """Validate and bring the site up to date after ``changed`` files (None: build in
         full); print what happened."""
         started = time.monotonic()
+        full = changed is None
+        self.pending |= set(changed or ())
         with phase("validate"):
             opening = self.project.open()
         opened = Opened(self.root, opening.problems, opening.registry, opening.warnings)
@@ -98,7 +103,7 @@ class Preview:
             print(format_text(opened.problems))
             print("目录数据有问题，网站没有更新（仍在提供上一次成功构建的版本）。修正后保存即可自动重新构建。", flush=True)
             return False
-        if self.state is not None and changed is not None and record_files(self.root, changed):
+        if self.state is not None and not full and record_files(self.root, self.pending):
             try:
                 with phase("context (history)"):
                     ctx = build_context(opened.registry, self.root)
@@ -108,6 +113,7 @@ class Preview:
                 print(f"局部更新失败（{err}），改为完整构建。", flush=True)
             else:
                 if done.ok:
+                    self.pending = set()
                     print(f"网站已更新：{done.pages} 个页面，改写 {len(done.written)} 个文件、删除 {len(done.removed)} 个"
                           f"（局部更新，用时 {time.monotonic() - started:.1f} 秒）。", flush=True)
                     return True
@@ -119,6 +125,7 @@ class Preview:
             print(result.error, flush=True)
             return False
         self.state = record_state(self.out, frames)
+        self.pending = set()
         print(f"网站已更新：{result.pages} 个页面（用时 {time.monotonic() - started:.1f} 秒）。", flush=True)
         return True
 
