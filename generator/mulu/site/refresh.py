@@ -31,7 +31,7 @@ from mulu.errors import SiteError
 from mulu.sheets.tables import XLSX_MEMO, XlsxMemo
 from mulu.site.html import esc
 from mulu.site.model import DataFile, Page, SiteContext
-from mulu.site.output import SHARDS_FILE, extend_sitemap, html_pages, shards
+from mulu.site.output import PARALLEL, SHARDS_FILE, extend_sitemap, html_pages, shards
 from mulu.site.phases import phase
 from mulu.site.providers import FINISHERS, PROVIDERS
 from mulu.site.render import render
@@ -253,12 +253,22 @@ def _sitemap(site_dir: Path, state: SiteState, ctx: SiteContext, paths: list[str
     extend_sitemap(site_dir, state.frames.site_url, paths, lastmod, SHELL_DIR + "/")
 
 
-def _pagefind(tree: Path, output: Path) -> None:
-    """Index the pages under ``tree`` into ``output`` as :func:`mulu.site.output.index_search` does."""
-    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(tree), "--quiet", *PAGEFIND_OPTIONS,
-                           "--output-path", str(output)], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SiteError((done.stdout + done.stderr).strip()[-2000:])
+def _pagefind(tree: Path, output: Path) -> subprocess.Popen[str]:
+    """Start indexing the pages under ``tree`` into ``output`` as :func:`mulu.site.output.index_search` does."""
+    return subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(tree), "--quiet", *PAGEFIND_OPTIONS,
+                             "--output-path", str(output)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _finish(running: list[subprocess.Popen[str]]) -> None:
+    """Wait for Pagefind processes; SiteError with the end of a failure's output (the others stopped)."""
+    for proc in running:
+        text, _ = proc.communicate()
+        if proc.returncode != 0:
+            for other in running:
+                if other.poll() is None:
+                    other.kill()
+                    other.wait()
+            raise SiteError(text.strip()[-2000:])
 
 
 def _clear(target: Path, keep_shards: bool) -> None:
@@ -285,20 +295,31 @@ def _reindex(site_dir: Path, state: SiteState, changed: set[str]) -> list[int]:
     if not todo and len(parts) == len(state.shard_lists):
         return []
     staging = Path(tempfile.mkdtemp(prefix=".pagefind-refresh-", dir=site_dir.parent))
+    running: list[subprocess.Popen[str]] = []
     try:
         for number in todo:
             target = index / (f"shard-{number}" if number else "")
             _clear(target, keep_shards=number == 0)
-            if len(parts) == 1:
-                # One shard: the full build indexes the site folder itself.
-                _pagefind(site_dir, target)
-                continue
-            tree = staging / str(number)
-            for rel in parts[number]:
-                (tree / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.link(site_dir / rel, tree / rel)
-            _pagefind(tree, target)
+            tree = site_dir   # one shard: the full build indexes the site folder itself
+            if len(parts) > 1:
+                tree = staging / str(number)
+                for rel in parts[number]:
+                    (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+                    try:
+                        os.link(site_dir / rel, tree / rel)   # no bytes copied
+                    except OSError:
+                        shutil.copy2(site_dir / rel, tree / rel)
+            running.append(_pagefind(tree, target))
+            if len(running) >= PARALLEL:   # both cores, as the full build
+                _finish(running[:1])
+                running = running[1:]
+        _finish(running)
+        running = []
     finally:
+        for proc in running:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
         shutil.rmtree(staging, ignore_errors=True)
     names = [f"shard-{n}/" for n in range(1, len(parts))]
     (index / SHARDS_FILE).write_text(json.dumps(names) + "\n" if len(parts) > 1 else "[]\n", encoding="utf-8")
