@@ -114,7 +114,8 @@ class Preview:
             else:
                 if done.ok:
                     self.pending = set()
-                    print(f"网站已更新：{done.pages} 个页面，改写 {len(done.written)} 个文件、删除 {len(done.removed)} 个"
+                    index = f"、重建 {len(done.shards)} 个搜索索引分片" if self.search else ""
+                    print(f"网站已更新：{done.pages} 个页面，改写 {len(done.written)} 个文件、删除 {len(done.removed)} 个{index}"
                           f"（局部更新，用时 {time.monotonic() - started:.1f} 秒）。", flush=True)
                     return True
                 print(f"需要完整构建：{done.reason}。", flush=True)
