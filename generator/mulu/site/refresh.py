@@ -8,8 +8,9 @@ around its body, and MkDocs' sitemap before the stamped pages were added. An upd
 providers (the registry's pages and data files are cheap next to MkDocs and Pagefind), puts
 each page into its frame, writes only files whose bytes changed, removes files no longer made,
 and re-indexes only the Pagefind shards whose pages changed. Anything that would change a frame
-(a navigation page's title, section or description, a new directory depth, the data date or
-as-of date in the footer) is refused with the reason, and the caller builds in full.
+(a navigation page's title, section or order, a new directory depth, the data date or as-of
+date in the footer) is refused with the reason, and the caller builds in full; a navigation
+page's description is replaced in its head.
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ class SiteState:
     context: tuple[str, ...]
     nav: dict[str, NavKey]
     heads: dict[str, tuple[str, str]]      # navigation page path -> (before body, after body)
+    uncut: dict[str, str]                  # navigation pages not cut (body not found once) -> sha1 of the body
     digests: dict[str, str]                # file -> sha1 of the bytes written
     stamped: list[str]
     search: bool
@@ -127,8 +129,8 @@ def _sha(data: bytes) -> str:
 
 def _split(output: str, body: str) -> tuple[str, str] | None:
     """``output`` cut around the one place ``body`` appears (None when not exactly once)."""
-    at = output.find(body)
-    if at < 0 or (body and output.find(body, at + 1) >= 0):
+    at = output.find(body) if body else -1
+    if at < 0 or output.find(body, at + 1) >= 0:
         return None
     return output[:at], output[at + len(body):]
 
@@ -138,14 +140,17 @@ def record_state(site_dir: Path, frames: Frames) -> SiteState:
     each navigation page's output cut around its body, and a digest of every file the
     registry made (pages read back from disk)."""
     heads: dict[str, tuple[str, str]] = {}
+    uncut: dict[str, str] = {}
     for page in frames.pages:
         cut = _split(frames.outputs.get(page.path, ""), page.html)
         if cut is not None:
             heads[page.path] = cut
+        else:
+            uncut[page.path] = _sha(page.html.encode("utf-8"))
     digests = dict(frames.files)
     for path in [p.path for p in frames.pages] + frames.stamped:
         digests[page_file(path)] = _sha((site_dir / page_file(path)).read_bytes())
-    state = SiteState(frames, frames.context, {p.path: nav_key(p) for p in frames.pages}, heads, digests,
+    state = SiteState(frames, frames.context, {p.path: nav_key(p) for p in frames.pages}, heads, uncut, digests,
                       list(frames.stamped), frames.search, frames.shard_pages,
                       shards(html_pages(site_dir), frames.shard_pages) if frames.search else [])
     # Cut into heads and digests: the whole outputs and pages are not kept.
@@ -183,9 +188,9 @@ def update(site_dir: Path, state: SiteState, registry: Registry, ctx: SiteContex
             if key != state.nav[path] and not _describe(state, path, key):
                 return Update(False, f"页面 {path or '/'} 的简介无法在原处替换")
         for page in pages:
-            if page.path not in state.heads:
-                # A navigation page whose body could not be cut out of its MkDocs output:
-                # only MkDocs can render it again.
+            if page.path not in state.heads and _sha(page.html.encode("utf-8")) != state.uncut.get(page.path):
+                # A navigation page whose body could not be cut out of its MkDocs output
+                # (empty, or found twice) changed: only MkDocs can render it again.
                 return Update(False, f"页面 {page.path or '/'} 需要由 MkDocs 重新生成")
         if any(depth(path) not in state.frames.shells for path in spool.paths):
             return Update(False, "出现了新的目录层级")
@@ -193,9 +198,11 @@ def update(site_dir: Path, state: SiteState, registry: Registry, ctx: SiteContex
         made: set[str] = set()
         with phase("write (incremental)"):
             for page in pages:
-                head, tail = state.heads[page.path]
                 rel = page_file(page.path)
                 made.add(rel)
+                if page.path not in state.heads:
+                    continue   # unchanged (checked above)
+                head, tail = state.heads[page.path]
                 _write(site_dir, rel, (head + page.html + tail).encode("utf-8"), state, written)
             for page in spool:
                 rel = page_file(page.path)
@@ -228,6 +235,8 @@ def _describe(state: SiteState, path: str, key: NavKey) -> bool:
     where MkDocs printed the old one (escaped, see ``mkdocs_plugin.page_source``); False when
     the old one is empty or appears anywhere else around the body, which only MkDocs can redo."""
     old, new = esc(state.nav[path][-1]), esc(key[-1])
+    if path not in state.heads:
+        return False
     head, tail = state.heads[path]
     if not old or tail.count(old) or not head.count(old) or head.count(old) != head.count(f'"{old}"'):
         return False
