@@ -116,3 +116,29 @@ def test_only_record_files_are_updated_in_place(tmp_path: Path):
     for other in ("registry/config.yml", "registry/reference/regions.yml", "schemas/studio.schema.json",
                   "docs/index.md", "site_overrides/main.html", "mkdocs.yml", "registry/studios/notes.txt"):
         assert not record_files(root, [str(root / "registry" / "studios" / "a.yml"), str(root / other)]), other
+
+
+def test_a_workbook_is_reused_only_for_equal_rows_of_equal_types(monkeypatch):
+    import pandas as pd
+
+    from mulu.sheets import tables
+
+    made: list[str] = []
+    real = tables.frame_xlsx
+
+    def counting(frame: pd.DataFrame, title: str, generated_at: str = "") -> bytes:
+        made.append(title)
+        return real(frame, title, generated_at)
+
+    monkeypatch.setattr(tables, "frame_xlsx", counting)
+    memo = tables.XlsxMemo()
+    frame = pd.DataFrame({"名称": ["甲", "乙"], "学时": [20, 40]}, dtype=object)
+    first = memo.xlsx(frame, "目录", "2026-11-01T00:00:00+08:00")
+    assert first == real(frame, "目录", "2026-11-01T00:00:00+08:00")
+    assert memo.xlsx(frame.copy(), "目录", "2026-11-01T00:00:00+08:00") == first and made == ["目录"]
+    # The same text but a number written as text: a different workbook (a text cell), made again.
+    as_text = pd.DataFrame({"名称": ["甲", "乙"], "学时": [20, "40"]}, dtype=object)
+    assert memo.xlsx(as_text, "目录", "2026-11-01T00:00:00+08:00") != first and made == ["目录", "目录"]
+    # Another date in the document properties: made again.
+    memo.xlsx(as_text, "目录", "2026-11-02T00:00:00+08:00")
+    assert len(made) == 3
