@@ -41,8 +41,9 @@ from mulu.site.output import (
     write_files,
     write_page,
 )
+from mulu.site.parallel import in_halves
 from mulu.site.phases import phase
-from mulu.site.providers import FINISHERS, PROVIDERS
+from mulu.site.providers import BACKGROUND, FINISHERS, PROVIDERS
 from mulu.site.render import Rendered, render
 from mulu.site.spool import PageSpool
 
@@ -144,7 +145,8 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
             with phase("render"):
                 self.stamped.close()   # the previous build's (mkdocs serve)
                 self.stamped = PageSpool()
-                self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS, sink=self.stamped.add)
+                self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS, sink=self.stamped.add,
+                                       background=BACKGROUND)
         except SiteError as err:
             raise PluginError(str(err)) from err
         config.extra["mulu_manifest_digest"] = self.ctx.extras.get("manifest_digest", "")  # shown in the footer
@@ -203,9 +205,12 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         shutil.rmtree(site_dir / shells.SHELL_DIR, ignore_errors=True)
         by_depth = {shells.depth(url): shells.Shell(url, html) for url, html in self.shell_html.items()}
         default_description = str(self.description)  # unescaped: Shell.stamp escapes it
-        with phase("stamp"):
-            for page in self.stamped:
+        def stamp(start: int, stop: int) -> None:
+            for page in self.stamped.pages(start, stop):
                 write_page(site_dir, page, by_depth[shells.depth(page.path)].stamp(page, default_description))
+
+        with phase("stamp"):
+            in_halves(len(self.stamped), stamp)   # both cores (mulu.site.parallel)
         with phase("data files"):
             write_files(site_dir, self.rendered.files)
         # Same date as MkDocs writes for its own pages (SOURCE_DATE_EPOCH, in UTC).

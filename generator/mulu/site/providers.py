@@ -68,4 +68,8 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     search_page,
 )
 
+# Run in a second process while this one makes the record pages (mulu.site.parallel): the
+# data files and the pages after the record pages, about half the work of a large build.
+BACKGROUND: frozenset[ProviderFn] = frozenset(PROVIDERS[PROVIDERS.index(records) + 1:])
+
 FINISHERS: tuple[FinisherFn, ...] = (manifest_files,)
