@@ -23,6 +23,12 @@ from mulu.errors import MuluError, SiteError
 
 JOBS_ENV = "MULU_JOBS"
 T = TypeVar("T")
+_forks = [0]   # children forked by this process (printed with each build phase: mulu.site.phases)
+
+
+def forks() -> int:
+    """How many children this process has forked for a build so far."""
+    return _forks[0]
 
 
 def jobs() -> int:
@@ -66,6 +72,7 @@ class Forked(Generic[T]):
         # Objects alive now are left out of the child's garbage collections, which would
         # otherwise touch (and so copy) every one of them.
         gc.freeze()
+        _forks[0] += 1
         self._pid = os.fork()
         if self._pid == 0:   # pragma: no cover - runs in the child, which never returns
             code = 0

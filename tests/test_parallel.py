@@ -1,0 +1,116 @@
+"""Issue 16 item 5: a build uses both cores (part of the render and half of the stamping in
+a forked process) and publishes exactly the same site as a build in one process."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers.project import REPO, Result, copy_project, run_mulu
+from mulu.core.registry import Registry
+from mulu.errors import SiteError
+from mulu.project import open_project
+from mulu.site import parallel
+from mulu.site import render as render_module
+from mulu.site.context import build_context
+from mulu.site.model import DataFile, Page, SiteContext
+from mulu.site.providers import BACKGROUND, FINISHERS, PROVIDERS
+from mulu.site.render import render
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def phases(result: Result) -> dict[str, dict[str, object]]:
+    return {d["phase"]: d for d in (json.loads(line.split(" ", 1)[1]) for line in result.out.splitlines()
+                                    if line.startswith("mulu-phase "))}
+
+
+def synth_project(dest: Path, records: int) -> Path:
+    result = run_mulu("synth", str(dest), "-n", str(records), cwd=REPO)
+    assert result.code == 0, result.out + result.err
+    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    for name in ("site_overrides", "docs"):
+        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("dev"))
+    return dest
+
+
+def build(project: Path, out: Path, jobs: int, monkeypatch: pytest.MonkeyPatch) -> Result:
+    monkeypatch.setenv("MULU_JOBS", str(jobs))
+    monkeypatch.setenv("MULU_PHASES", "1")
+    result = run_mulu("build", "--no-search", "--out", str(out), cwd=project)
+    assert result.code == 0, result.out + result.err
+    return result
+
+
+@pytest.mark.parametrize("records", [0, 600])
+def test_two_processes_publish_the_same_site_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    records: int) -> None:
+    """The sample registry, and a synthetic one of 600 records of every kind."""
+    project = synth_project(tmp_path / "synth", records) if records else copy_project(tmp_path / "project")
+    one = build(project, tmp_path / "one", 1, monkeypatch)
+    two = build(project, tmp_path / "two", 2, monkeypatch)
+    # One build forked nothing; the other forked once to render and once to stamp.
+    assert phases(one)["stamp"]["forks"] == 0
+    assert phases(two)["render"]["forks"] == 1 and phases(two)["stamp"]["forks"] == 2
+    serial, forked = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert sorted(serial) == sorted(forked)
+    assert [name for name in serial if serial[name] != forked[name]] == []
+    assert len([n for n in serial if n.endswith("index.html")]) > (records or 50)
+
+
+@pytest.fixture
+def opened_sample(tmp_path: Path) -> tuple[Registry, SiteContext]:
+    project = copy_project(tmp_path / "project")
+    opened = open_project(project)
+    assert opened.registry is not None
+    return opened.registry, build_context(opened.registry, project)
+
+
+def test_providers_of_the_child_come_back_in_provider_order(opened_sample: tuple[Registry, SiteContext],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    registry, ctx = opened_sample
+    monkeypatch.setenv("MULU_JOBS", "1")
+    serial = render(registry, ctx, PROVIDERS, FINISHERS)
+    monkeypatch.setenv("MULU_JOBS", "2")
+    before = parallel.forks()
+    forked = render(registry, ctx, PROVIDERS, FINISHERS, background=BACKGROUND)
+    assert parallel.forks() == before + 1
+    assert forked.pages == serial.pages
+    assert [f.path for f in forked.files] == [f.path for f in serial.files]
+    assert forked.files == serial.files
+
+
+def test_a_failure_in_the_child_reaches_the_user_in_chinese(opened_sample: tuple[Registry, SiteContext],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    registry, ctx = opened_sample
+    monkeypatch.setenv("MULU_JOBS", "2")
+
+    def broken(registry: Registry, ctx: SiteContext) -> list[Page | DataFile]:
+        raise SiteError("示例错误：某个数据文件无法生成，请检查配置。")
+
+    def same_path(registry: Registry, ctx: SiteContext) -> list[Page | DataFile]:
+        return [DataFile("api/v1/index.json", b"{}")]
+
+    with pytest.raises(SiteError, match="示例错误：某个数据文件无法生成"):
+        render(registry, ctx, [*PROVIDERS, broken], background={broken})
+    # Two providers at one path are refused even when one of them ran in the child.
+    with pytest.raises(SiteError, match="都生成了 api/v1/index.json"):
+        render(registry, ctx, [*PROVIDERS, same_path], background={same_path})
+
+
+def test_a_child_that_dies_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MULU_JOBS", "2")
+    assert render_module.can_fork()
+
+    def dies() -> int:
+        import os
+        os._exit(3)
+
+    with pytest.raises(SiteError, match="并行子进程意外退出（退出码 3"):
+        parallel.Forked(dies).result()
+    assert parallel.Forked(lambda: [1, "二"]).result() == [1, "二"]
