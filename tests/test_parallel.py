@@ -114,3 +114,41 @@ def test_a_child_that_dies_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SiteError, match="并行子进程意外退出（退出码 3"):
         parallel.Forked(dies).result()
     assert parallel.Forked(lambda: [1, "二"]).result() == [1, "二"]
+
+
+def test_relative_links_are_those_of_posixpath() -> None:
+    """mulu.site.model.relative computes links without posixpath.relpath (a render hotspot):
+    for every pair of paths it gives what relpath gave."""
+    import posixpath
+    import random
+
+    from mulu.site.model import relative
+
+    def before(from_path: str, to_path: str) -> str:
+        base = from_path if from_path.endswith("/") or not from_path else posixpath.dirname(from_path) + "/"
+        rel = posixpath.relpath("/" + to_path, "/" + base) if to_path.strip("/") else posixpath.relpath("/", "/" + base)
+        if (to_path.endswith("/") or not to_path) and not rel.endswith("/"):
+            rel += "/"
+        return "./" if rel in (".", "./") else rel
+
+    parts = ["a", "b", "institutions", "", ".", "..", "x.json", "index.html", "机构", "a b"]
+    pick = random.Random(16)
+    for _ in range(20_000):
+        a, b = ("/".join(pick.choice(parts) for _ in range(pick.randint(0, 4))).lstrip("/") for _ in range(2))
+        assert relative(a, b) == before(a, b), (a, b)
+
+
+def test_spreadsheet_column_widths_count_wide_characters_twice() -> None:
+    import io
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from mulu.sheets.tables import frame_xlsx
+
+    frame = pd.DataFrame([["abc", "职业技能培训机构名称", None], ["a" * 100, "⺀⺁", "x"]],
+                         columns=["代码", "名称", "备注"], dtype=object)
+    sheet = load_workbook(io.BytesIO(frame_xlsx(frame, "表"))).active
+    widths = [sheet.column_dimensions[c].width for c in "ABC"]
+    # 代码: capped at 60; 名称: 10 wide characters = 20 columns + 2; 备注: its own 2 wide characters.
+    assert widths == [60, 22, 6]

@@ -84,17 +84,18 @@ def render(registry: Registry, ctx: SiteContext, providers: Iterable[ProviderFn]
     providers = list(providers)
     away = [p for p in providers if p in background] if can_fork() else []
     forked = Forked(lambda: _made(registry, ctx, away)) if away else None
-    made: list[list[Page | DataFile]] | None = None
     try:
-        for provider in providers:
-            if provider not in away:
-                collect(_owner(provider), provider(registry, ctx))
-                continue
-            if made is None:   # the first of the child's providers: wait for all of them
-                assert forked is not None
-                made, forked = forked.result(), None
-            items, made[away.index(provider)] = made[away.index(provider)], []
-            collect(_owner(provider), items)
+        # Providers before the child's first one are taken as they make their pages (the
+        # sink streams them); later ones are held until the child's results are in, so
+        # everything is taken in provider order while both processes work.
+        first = providers.index(away[0]) if away else len(providers)
+        for provider in providers[:first]:
+            collect(_owner(provider), provider(registry, ctx))
+        held = {i: _made(registry, ctx, [p])[0] for i, p in enumerate(providers) if i > first and p not in away}
+        if forked is not None:
+            theirs, forked = forked.result(), None
+            for i, provider in enumerate(providers[first:], start=first):
+                collect(_owner(provider), theirs.pop(0) if provider in away else held.pop(i))
     finally:
         if forked is not None:
             forked.cancel()
