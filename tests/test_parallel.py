@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from helpers.project import REPO, Result, copy_project, run_mulu
+from mulu.core import parallel
 from mulu.core.registry import Registry
-from mulu.errors import SiteError
+from mulu.errors import MuluError, SiteError
 from mulu.project import open_project
-from mulu.site import parallel
 from mulu.site import render as render_module
 from mulu.site.context import build_context
 from mulu.site.model import DataFile, Page, SiteContext
@@ -111,7 +111,7 @@ def test_a_child_that_dies_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
         import os
         os._exit(3)
 
-    with pytest.raises(SiteError, match="并行子进程意外退出（退出码 3"):
+    with pytest.raises(MuluError, match="并行子进程意外退出（退出码 3"):
         parallel.Forked(dies).result()
     assert parallel.Forked(lambda: [1, "二"]).result() == [1, "二"]
 

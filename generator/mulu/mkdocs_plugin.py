@@ -27,6 +27,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 
+from mulu.core.parallel import in_halves
 from mulu.core.problems import format_text
 from mulu.errors import MuluError, SiteError
 from mulu.project import Opened, find_root, open_project
@@ -41,7 +42,6 @@ from mulu.site.output import (
     write_files,
     write_page,
 )
-from mulu.site.parallel import in_halves
 from mulu.site.phases import phase
 from mulu.site.providers import BACKGROUND, FINISHERS, PROVIDERS
 from mulu.site.render import Rendered, render
@@ -210,7 +210,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
                 write_page(site_dir, page, by_depth[shells.depth(page.path)].stamp(page, default_description))
 
         with phase("stamp"):
-            in_halves(len(self.stamped), stamp)   # both cores (mulu.site.parallel)
+            in_halves(len(self.stamped), stamp)   # both cores (mulu.core.parallel)
         with phase("data files"):
             write_files(site_dir, self.rendered.files)
         # Same date as MkDocs writes for its own pages (SOURCE_DATE_EPOCH, in UTC).

@@ -11,10 +11,14 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from mulu.core.incremental import ProblemCache
 from mulu.core.problems import format_text
 from mulu.core.status import add_as_of_argument, resolve_as_of
-from mulu.errors import MuluError
+from mulu.errors import GitError, MuluError
+from mulu.history.compare import refuse_tracked_cache
+from mulu.history.git import Repo
 from mulu.project import Opened, open_project, resolve_root
 from mulu.site.phases import phase
 
@@ -103,6 +107,23 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as
                        seconds=time.monotonic() - started, manifest_digest=str(ctx.extras.get("manifest_digest", "")))
 
 
+def validation_cache(root: Path) -> dict[str, Any]:
+    """How ``mulu build`` validates: with the validation cache (``.mulu-cache/validation/``,
+    shared with ``validate --changed``) in a git work tree that does not track it, so a
+    rebuild checks only what changed, with the same problems as a full check. Without git,
+    or when the repository tracks the cache (a merge request could commit results that hide
+    problems: history.compare.refuse_tracked_cache), every file is checked."""
+    try:
+        repo = Repo.open(root)
+        refuse_tracked_cache(repo)
+    except GitError:
+        return {}
+    except MuluError as err:
+        print(f"注意：{err} 本次构建不使用该缓存，完整校验全部文件。", file=sys.stderr)
+        return {}
+    return {"cache": ProblemCache(root), "name_blob": repo.blob_id}
+
+
 def run(args: argparse.Namespace) -> int:
     root = resolve_root(args.root)
     if not (root / "mkdocs.yml").is_file():
@@ -110,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     as_of = resolve_as_of(args.as_of)
     with phase("validate"):
-        opened = open_project(root)
+        opened = open_project(root, **validation_cache(root))
     if opened.problems or opened.registry is None:
         print(format_text(opened.problems))
         print("构建已取消：请先修正以上问题。网站没有更新。", file=sys.stderr)

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from mulu.site.parallel import forks
+from mulu.core.parallel import forks
 
 
 @contextmanager
@@ -18,7 +18,7 @@ def phase(name: str) -> Iterator[None]:
     """Time the enclosed block; with ``MULU_PHASES`` set, print its seconds and the peak
     memory (MB) of this process and of its largest finished child so far, the CPU seconds
     of this process and of its finished children (on a loaded machine wall time says little),
-    and how many children it has forked for the build so far (mulu.site.parallel)."""
+    and how many children it has forked for the build so far (mulu.core.parallel)."""
     started = time.monotonic()
     try:
         yield

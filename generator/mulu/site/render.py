@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
+from mulu.core.parallel import Forked, can_fork
 from mulu.core.registry import Registry
 from mulu.errors import SiteError
 from mulu.site.model import DataFile, Page, ProviderFn, SiteContext
-from mulu.site.parallel import Forked, can_fork
 from mulu.site.privacy import public_view
 from mulu.site.search import with_terms
 
@@ -50,7 +50,7 @@ def render(registry: Registry, ctx: SiteContext, providers: Iterable[ProviderFn]
     pages are directory paths, data files file paths. Pages ``sink`` takes are not kept.
 
     Providers in ``background`` run in a forked child at the same time as the others
-    (:mod:`mulu.site.parallel`; not when only one process is allowed); what they make is
+    (:mod:`mulu.core.parallel`; not when only one process is allowed); what they make is
     taken in provider order as if made here, so the result is the same either way."""
     pages: list[Page] = []
     sunk = 0

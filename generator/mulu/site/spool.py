@@ -36,7 +36,7 @@ class PageSpool:
     def pages(self, start: int, stop: int) -> Iterator[Page]:
         """Pages ``start`` to ``stop`` (exclusive) in the order they were taken. Reads at
         offsets without moving the file's position, so a forked process may read its own
-        share at the same time (mulu.site.parallel.in_halves)."""
+        share at the same time (mulu.core.parallel.in_halves)."""
         self._file.flush()
         fd = self._file.fileno()
         begin = self._ends[start - 1] if start > 0 else 0

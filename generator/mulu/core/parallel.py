@@ -16,13 +16,14 @@ import sys
 import tempfile
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
-from mulu.errors import MuluError, SiteError
+from mulu.errors import MuluError
 
 JOBS_ENV = "MULU_JOBS"
 T = TypeVar("T")
+R = TypeVar("R")
 _forks = [0]   # children forked by this process (printed with each build phase: mulu.site.phases)
 
 
@@ -56,9 +57,9 @@ def _portable(err: BaseException) -> BaseException:
                 return back
         except Exception:  # any failure to pickle falls back to the message
             pass
-        return SiteError(str(err))
+        return MuluError(str(err))
     text = "".join(traceback.format_exception(err))
-    return RuntimeError(f"构建的并行子进程出错：\n{text}")
+    return RuntimeError(f"并行子进程出错：\n{text}")
 
 
 class Forked(Generic[T]):
@@ -95,8 +96,8 @@ class Forked(Generic[T]):
         try:
             code = os.waitstatus_to_exitcode(status)
             if code != 0:
-                raise SiteError(f"构建的并行子进程意外退出（退出码 {code}，可能是内存不足）："
-                                f"请用 {JOBS_ENV}=1 在一个进程中重新构建。")
+                raise MuluError(f"并行子进程意外退出（退出码 {code}，可能是内存不足）："
+                                f"请设置环境变量 {JOBS_ENV}=1（只用一个进程）后重试。")
             self._file.seek(0)
             ok, value = pickle.load(self._file)
         finally:
@@ -130,3 +131,20 @@ def in_halves(count: int, work: Callable[[int, int], None]) -> None:
         child.cancel()
         raise
     child.result()
+
+
+def map_halves(items: Sequence[T], work: Callable[[Sequence[T]], list[R]], minimum: int = 2) -> list[R]:
+    """``work(items)``, as ``work`` of the first half here and of the second half in a forked
+    child at the same time when allowed and there are at least ``minimum`` items; the results
+    are joined in order (the child's are pickled back: worth it when ``work`` costs more
+    than moving its result)."""
+    if len(items) < max(2, minimum) or not can_fork():
+        return work(items)
+    middle = len(items) // 2
+    child = Forked(lambda: work(items[middle:]))
+    try:
+        first = work(items[:middle])
+    except BaseException:
+        child.cancel()
+        raise
+    return first + child.result()
