@@ -152,3 +152,15 @@ def test_spreadsheet_column_widths_count_wide_characters_twice() -> None:
     widths = [sheet.column_dimensions[c].width for c in "ABC"]
     # 代码: capped at 60; 名称: 10 wide characters = 20 columns + 2; 备注: its own 2 wide characters.
     assert widths == [60, 22, 6]
+
+
+def test_search_shards_are_cut_by_bytes_as_well_as_pages() -> None:
+    """Pagefind's memory follows the text it indexes: a shard also ends at a byte budget."""
+    from mulu.site.output import shards
+
+    sizes = {"a": 40, "b": 40, "c": 30, "d": 100, "e": 1, "f": 1, "g": 1}
+    pages = sorted(sizes)
+    assert shards(pages, 10, 80, sizes.__getitem__) == [["a", "b"], ["c"], ["d"], ["e", "f", "g"]]
+    assert shards(pages, 2, 80, sizes.__getitem__) == [["a", "b"], ["c"], ["d"], ["e", "f"], ["g"]]
+    assert shards(pages, 3) == [["a", "b", "c"], ["d", "e", "f"], ["g"]]
+    assert all(sum(sizes[p] for p in part) <= 80 or len(part) == 1 for part in shards(pages, 10, 80, sizes.__getitem__))

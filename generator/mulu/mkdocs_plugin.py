@@ -36,6 +36,7 @@ from mulu.site.context import build_context
 from mulu.site.html import esc
 from mulu.site.model import Page, SiteContext
 from mulu.site.output import (
+    SHARD_BYTES,
     SHARD_PAGES,
     extend_sitemap,
     index_search,
@@ -60,6 +61,7 @@ class MuluPluginConfig(Config):
     search = c.Type(bool, default=True)  # build the Pagefind index
     # pages per Pagefind index: larger sites are indexed in shards (bounded memory, docs/dev/scale.md)
     search_shard_pages = c.Type(int, default=SHARD_PAGES)
+    search_shard_mb = c.Type(int, default=SHARD_BYTES // 2**20)   # and MB of HTML per index (memory)
 
 
 def src_uri(path: str) -> str:
@@ -220,7 +222,8 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         if self.config.search:
             try:
                 with phase("search index"):
-                    index_search(site_dir, max(1, self.config.search_shard_pages))
+                    index_search(site_dir, max(1, self.config.search_shard_pages),
+                                 max(1, self.config.search_shard_mb) * 2**20)
             except SiteError as err:
                 raise PluginError(f"生成搜索索引（Pagefind）失败：\n{err}") from err
         self._restore_epoch()
