@@ -212,6 +212,7 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
                 write_page(site_dir, page, by_depth[shells.depth(page.path)].stamp(page, default_description))
 
         with phase("stamp"):
+            self.stamped.flush()   # before the fork: a buffer both processes held would be written twice
             in_halves(len(self.stamped), stamp)   # both cores (mulu.core.parallel)
         with phase("data files"):
             write_files(site_dir, self.rendered.files)

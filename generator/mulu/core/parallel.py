@@ -73,8 +73,13 @@ class Forked(Generic[T]):
         # Objects alive now are left out of the child's garbage collections, which would
         # otherwise touch (and so copy) every one of them.
         gc.freeze()
+        try:
+            self._pid = os.fork()
+        except BaseException:
+            gc.unfreeze()
+            self._file.close()
+            raise
         _forks[0] += 1
-        self._pid = os.fork()
         if self._pid == 0:   # pragma: no cover - runs in the child, which never returns
             code = 0
             try:

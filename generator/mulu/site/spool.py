@@ -33,6 +33,10 @@ class PageSpool:
         self._ends.append(self._file.tell())
         return True
 
+    def flush(self) -> None:
+        """Write what is buffered: before forking, so that only one process writes it."""
+        self._file.flush()
+
     def pages(self, start: int, stop: int) -> Iterator[Page]:
         """Pages ``start`` to ``stop`` (exclusive) in the order they were taken. Reads at
         offsets without moving the file's position, so a forked process may read its own
