@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import shutil
 import sys
@@ -12,9 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from mulu.core.jurisdiction import belongs, restrict
 from mulu.core.problems import format_text
+from mulu.core.registry import Registry
 from mulu.core.status import add_as_of_argument, resolve_as_of
 from mulu.errors import MuluError
+from mulu.history.log import History
 from mulu.project import Opened, open_project, resolve_root
 from mulu.site.phases import phase
 
@@ -24,6 +28,11 @@ HELP = "校验目录数据并构建公开网站（默认输出到 site/）；有
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", metavar="DIR", help="输出目录，默认为项目目录下的 site/。")
     parser.add_argument("--no-search", action="store_true", help="不生成搜索索引（仅用于快速预览）。")
+    parser.add_argument("--jurisdiction", metavar="CODE",
+                        help="只为一个辖区（省级或地市级行政区划代码，如 370000）单独构建网站：本辖区、全国性记录"
+                             "及其引用的记录；默认输出到 site-CODE/。网站超出托管平台容量时按辖区拆分发布。")
+    parser.add_argument("--site-url", metavar="URL",
+                        help="与 --jurisdiction 一起使用：该网站的发布地址，默认为 config.yml 的 site_url 加上 CODE/。")
     add_as_of_argument(parser)
 
 
@@ -50,10 +59,12 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as_of: date | None = None) -> BuildResult:
+def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as_of: date | None = None,
+               jurisdiction: str = "", site_url: str = "") -> BuildResult:
     """Build the (already validated) project into ``out``: into a sibling temporary
     directory first, swapped in only when everything succeeded. Effective statuses are
-    computed for ``as_of`` (default: ``MULU_AS_OF``, else today in China)."""
+    computed for ``as_of`` (default: ``MULU_AS_OF``, else today in China). With
+    ``jurisdiction``, the site shows only that jurisdiction's part (:mod:`mulu.core.jurisdiction`)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -64,11 +75,15 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as
 
     assert opened.registry is not None
     started = time.monotonic()
+    registry = restrict(opened.registry, jurisdiction, site_url) if jurisdiction else opened.registry
+    opened = dataclasses.replace(opened, registry=registry)
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         return BuildResult(False, f"找不到 {config_file}：网站设置文件缺失，请从示例项目复制 mkdocs.yml 和 site_overrides/。")
     with phase("context (history)"):
-        ctx = build_context(opened.registry, root, as_of=as_of)
+        ctx = build_context(registry, root, as_of=as_of)
+    if jurisdiction:
+        ctx.extras["history"] = _history_within(ctx.extras["history"], registry, jurisdiction)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     collect = _Collect()
@@ -103,6 +118,12 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as
                        seconds=time.monotonic() - started, manifest_digest=str(ctx.extras.get("manifest_digest", "")))
 
 
+def _history_within(history: History, registry: Registry, code: str) -> History:
+    """Only the changes of records the split site shows, and removals within its jurisdiction."""
+    return history.only(lambda c: registry.get(c.kind, c.id) is not None
+                        or (c.action == "removed" and belongs(registry, c.region, code)))
+
+
 def run(args: argparse.Namespace) -> int:
     root = resolve_root(args.root)
     if not (root / "mkdocs.yml").is_file():
@@ -115,8 +136,12 @@ def run(args: argparse.Namespace) -> int:
         print(format_text(opened.problems))
         print("构建已取消：请先修正以上问题。网站没有更新。", file=sys.stderr)
         return 1
-    out = Path(args.out).resolve() if args.out else root / "site"
-    result = build_site(root, opened, out, search=not args.no_search, as_of=as_of)
+    if args.site_url and not args.jurisdiction:
+        raise MuluError("--site-url 只能与 --jurisdiction 一起使用（整个目录的发布地址写在 registry/config.yml 的 site_url）。")
+    jurisdiction = args.jurisdiction or ""
+    out = Path(args.out).resolve() if args.out else root / (f"site-{jurisdiction}" if jurisdiction else "site")
+    result = build_site(root, opened, out, search=not args.no_search, as_of=as_of,
+                        jurisdiction=jurisdiction, site_url=args.site_url or "")
     if not result.ok:
         print(result.error, file=sys.stderr)
         return 1

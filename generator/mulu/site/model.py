@@ -5,10 +5,12 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from mulu.core.registry import Record, Registry
 from mulu.history.editions import Edition
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,17 @@ class SiteContext:
         if not self.repo_url:
             return ""
         return f"{self.repo_url.rstrip('/')}/{self.repo_edit.strip('/')}/{record.file}"
+
+    def once(self, key: str, registry: Registry, compute: Callable[[], T]) -> T:
+        """``compute()``, made once per build and kept in ``extras`` under ``key`` with the
+        registry it was made from: a context reused with another registry (a rebuild, a
+        split site, a test) never sees what was made from the previous one."""
+        cached = self.extras.get(key)
+        if isinstance(cached, tuple) and len(cached) == 2 and cached[0] is registry:
+            return cached[1]  # type: ignore[no-any-return]
+        value = compute()
+        self.extras[key] = (registry, value)
+        return value
 
 
 def record_path(record: Record) -> str:
