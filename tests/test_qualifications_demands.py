@@ -64,9 +64,9 @@ def test_demand_needs_occupation_or_spec(project: Path, mulu) -> None:
 
 def test_supply_against_demand_and_gaps(project: Path) -> None:
     registry = open_project(project).registry
-    served = supply_for(registry.get("demands", "zb-xq-2025-001"), registry)
+    served = supply_for(registry.get("demands", "zb-xq-2025-001"), registry, CTX)
     assert [p.id for p in served.programmes] == ["zb-4-10-01-05"] and served.institutions and not served.gaps
-    nursery = supply_for(registry.get("demands", "zb-xq-2025-003"), registry)      # 保育师: nothing in 淄博
+    nursery = supply_for(registry.get("demands", "zb-xq-2025-003"), registry, CTX)      # 保育师: nothing in 淄博
     assert nursery.gaps == ["无补贴培训项目", "无培训机构"]
     assert supply_pages in PROVIDERS and demand_section in RECORD_SECTIONS
     page = next(supply_pages(registry, CTX))
@@ -80,7 +80,7 @@ def test_withdrawn_programme_opens_a_gap(project: Path) -> None:
     edit(project, "registry/programmes/zb-4-10-01-05.yml", "status: 在册\n",
          "status: 已移出\nstatus_change:\n  date: 2026-03-20\n  notice: zb-2026-07\n  reason: 测试\n")
     registry = open_project(project).registry
-    assert supply_for(registry.get("demands", "zb-xq-2025-001"), registry).gaps == ["无补贴培训项目"]
+    assert supply_for(registry.get("demands", "zb-xq-2025-001"), registry, CTX).gaps == ["无补贴培训项目"]
 
 
 def test_export_and_history(project: Path, mulu, tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 
+from mulu.core.parallel import in_halves
 from mulu.core.problems import format_text
 from mulu.errors import MuluError, SiteError
 from mulu.project import Opened, find_root, open_project
@@ -36,6 +37,7 @@ from mulu.site.context import build_context
 from mulu.site.html import esc
 from mulu.site.model import Page, SiteContext
 from mulu.site.output import (
+    SHARD_BYTES,
     SHARD_PAGES,
     extend_sitemap,
     index_search,
@@ -43,15 +45,16 @@ from mulu.site.output import (
     write_page,
 )
 from mulu.site.phases import phase
-from mulu.site.providers import FINISHERS, PROVIDERS
+from mulu.site.providers import BACKGROUND, FINISHERS, PROVIDERS
 from mulu.site.refresh import Frames
 from mulu.site.render import Rendered, render
 from mulu.site.spool import PageSpool
 
 # Generated pages carry no Markdown, only front matter: hide the (empty) table of contents,
 # and give the theme the page's description and whether search should index it.
-# ``mulu_shell`` leaves out the side navigation (main.html): stamped pages are out of the nav.
-SHELL_SOURCE = f"---\ntitle: {shells.TITLE}\ndescription: {shells.DESCRIPTION}\nmulu_shell: true\nhide:\n  - toc\n---\n"
+# Stamped pages are out of the nav: their own small template (site_overrides/mulu-shell.html)
+# has a header, the body and the footer, without the theme's navigation and scripts.
+SHELL_SOURCE = f"---\ntitle: {shells.TITLE}\ndescription: {shells.DESCRIPTION}\ntemplate: mulu-shell.html\n---\n"
 
 
 class MuluPluginConfig(Config):
@@ -61,6 +64,7 @@ class MuluPluginConfig(Config):
     search = c.Type(bool, default=True)  # build the Pagefind index
     # pages per Pagefind index: larger sites are indexed in shards (bounded memory, docs/dev/scale.md)
     search_shard_pages = c.Type(int, default=SHARD_PAGES)
+    search_shard_mb = c.Type(int, default=SHARD_BYTES // 2**20)   # and MB of HTML per index (memory)
 
 
 def src_uri(path: str) -> str:
@@ -151,7 +155,8 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
             with phase("render"):
                 self.stamped.close()   # the previous build's (mkdocs serve)
                 self.stamped = PageSpool()
-                self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS, sink=self.stamped.add)
+                self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS, sink=self.stamped.add,
+                                       background=BACKGROUND)
         except SiteError as err:
             raise PluginError(str(err)) from err
         self.nav_pages = {src_uri(p.path): p for p in self.rendered.pages if p.nav is not None}
@@ -211,9 +216,13 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         shutil.rmtree(site_dir / shells.SHELL_DIR, ignore_errors=True)
         by_depth = {shells.depth(url): shells.Shell(url, html) for url, html in self.shell_html.items()}
         default_description = str(self.description)  # unescaped: Shell.stamp escapes it
-        with phase("stamp"):
-            for page in self.stamped:
+        def stamp(start: int, stop: int) -> None:
+            for page in self.stamped.pages(start, stop):
                 write_page(site_dir, page, by_depth[shells.depth(page.path)].stamp(page, default_description))
+
+        with phase("stamp"):
+            self.stamped.flush()   # before the fork: a buffer both processes held would be written twice
+            in_halves(len(self.stamped), stamp)   # both cores (mulu.core.parallel)
         with phase("data files"):
             write_files(site_dir, self.rendered.files)
         # Same date as MkDocs writes for its own pages (SOURCE_DATE_EPOCH, in UTC).
@@ -227,7 +236,8 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         if self.config.search:
             try:
                 with phase("search index"):
-                    index_search(site_dir, max(1, self.config.search_shard_pages))
+                    index_search(site_dir, max(1, self.config.search_shard_pages),
+                                 max(1, self.config.search_shard_mb) * 2**20)
             except SiteError as err:
                 raise PluginError(f"生成搜索索引（Pagefind）失败：\n{err}") from err
         self._restore_epoch()

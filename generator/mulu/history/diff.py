@@ -69,6 +69,7 @@ class RecordChange:
     notice: str = ""                  # the notice it is attributed to; "" = editorial correction
     commit: str = ""
     file: str = ""
+    region: str = ""                  # for removals only: where the record was (a split site keeps its own)
 
     @property
     def correction(self) -> bool:
@@ -85,7 +86,7 @@ class RecordChange:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "id": self.id, "name": self.name, "action": self.action}
-        for key in ("old_id", "reason", "date", "notice", "commit", "file"):
+        for key in ("old_id", "reason", "date", "notice", "commit", "file", "region"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
         if self.refs:
@@ -100,7 +101,7 @@ class RecordChange:
             data["kind"], data["id"], data.get("name", data["id"]), data["action"],
             [FieldChange.from_json(f) for f in data.get("fields", [])], data.get("old_id", ""),
             data.get("reason", ""), data.get("date", ""), list(data.get("refs", [])), data.get("notice", ""),
-            data.get("commit", ""), data.get("file", ""))
+            data.get("commit", ""), data.get("file", ""), data.get("region", ""))
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,8 @@ def _added(kind: str, path: str, data: dict[str, Any] | None) -> list[RecordChan
 
 def _removed(kind: str, path: str, data: dict[str, Any] | None) -> RecordChange:
     rid = record_id(path)
-    return RecordChange(kind, rid, _as_text(get_path(data, ("name",))) or rid, "removed", file=path)
+    return RecordChange(kind, rid, _as_text(get_path(data, ("name",))) or rid, "removed", file=path,
+                        region=_as_text(get_path(data, ("region",))))
 
 
 def record_changes(change: FileChange) -> list[RecordChange]:

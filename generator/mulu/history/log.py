@@ -11,10 +11,11 @@ the commits that carry it out) and one per commit of editorial corrections (æ›´æ
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from mulu.history.diff import (
 )
 from mulu.history.git import Commit, RawChange, Repo
 
-CACHE_VERSION = 3   # bump whenever what a step contains or means changes: old entries are recomputed
+CACHE_VERSION = 4   # bump whenever what a step contains or means changes: old entries are recomputed
 CACHE_DIR = Path(".mulu-cache") / "history"
 # Commits diffed per git round trip: bounds memory when a first build meets a long history.
 BATCH = 200
@@ -124,6 +125,13 @@ class History:
         if self._timelines is None:
             self._timelines = _timelines(self.steps, self.adjustments())
         return self._timelines.get((kind, record_id), [])
+
+
+    def only(self, keep: Callable[[RecordChange], bool]) -> History:
+        """The same history with only the record changes ``keep`` accepts (a per-jurisdiction
+        site shows its own adjustments). Steps stay, for the notice metadata they carry."""
+        steps = [dataclasses.replace(s, changes=[c for c in s.changes if keep(c)]) for s in self.steps]
+        return History(self.available, self.note, self.revision, steps)
 
 
 def unavailable(reason: str) -> History:

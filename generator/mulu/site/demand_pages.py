@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from mulu.core.kinds import occupation_uses
 from mulu.core.registry import Record, Registry
 from mulu.site.html import esc, link, table
 from mulu.site.model import Page, SiteContext, record_path, relative
 from mulu.site.values import region_text
+from mulu.site.where import where
 
 HERE = "demands/supply/"
 
@@ -39,28 +39,30 @@ def _related_region(registry: Registry, a: str, b: str) -> bool:
     return bool(a and b) and (registry.reference.in_region(a, b) or registry.reference.in_region(b, a))
 
 
-def supply_for(demand: Record, registry: Registry) -> Supply:
-    """The listed programmes and institutions that serve ``demand``."""
-    code, spec = demand.data.get("occupation"), demand.data.get("spec")
-    level = demand.data.get("level")
+def supply_for(demand: Record, registry: Registry, ctx: SiteContext) -> Supply:
+    """The programmes and institutions that serve ``demand``, by the rules of 可在哪里培训
+    (:mod:`mulu.site.where`: records in force on the as-of date, institutions that take
+    subsidised training), in the demand's region or one above or below it."""
+    index = where(registry, ctx)
+    code, spec, level = demand.data.get("occupation"), demand.data.get("spec"), demand.data.get("level")
+
+    def wanted(levels: tuple[str, ...]) -> bool:
+        return level is None or not levels or level in levels
+
     programmes = []
-    for programme in registry.records.get("programmes", {}).values():
-        if programme.status != "在册" or not _related_region(registry, demand.region, programme.region):
+    for programme in index.programmes:
+        if not _related_region(registry, demand.region, programme.region):
             continue
+        need = index.needs.get(programme.id)
         if spec is not None and programme.data.get("spec") == spec:
             programmes.append(programme)
-        elif code is not None and any(c == code and (level is None or level in levels)
-                                      for _, c, levels in occupation_uses("programmes", programme.data)):
+        elif code is not None and spec is None and need is not None and need.occupation == code and wanted(need.levels):
             programmes.append(programme)
-    institutions = []
-    if code is not None:
-        for institution in registry.records.get("institutions", {}).values():
-            if institution.status != "在册" or not _related_region(registry, demand.region, institution.region):
-                continue
-            if any(c == code and (level is None or not levels or level in levels)
-                   for _, c, levels in occupation_uses("institutions", institution.data)):
-                institutions.append(institution)
-    return Supply(demand, programmes, institutions)
+    institutions: dict[str, Record] = {}
+    for offer in index.offers["institutions"].get(code, []) if isinstance(code, str) else []:
+        if _related_region(registry, demand.region, offer.unit.region) and wanted(offer.levels):
+            institutions.setdefault(offer.unit.id, offer.unit)
+    return Supply(demand, programmes, sorted(institutions.values(), key=lambda r: r.id))
 
 
 def _links(here: str, records: list[Record]) -> str:
@@ -81,7 +83,7 @@ def supply_pages(registry: Registry, ctx: SiteContext) -> Iterator[Page]:
     for region, items in by_region.items():
         rows = []
         for demand in items:
-            supply = supply_for(demand, registry)
+            supply = supply_for(demand, registry, ctx)
             total_gaps += bool(supply.gaps)
             gap = "、".join(supply.gaps)
             rows.append([link(relative(HERE, record_path(demand)), demand.name),
@@ -101,7 +103,7 @@ def demand_section(record: Record, registry: Registry, ctx: SiteContext) -> str:
     if record.kind != "demands":
         return ""
     here = record_path(record)
-    supply = supply_for(record, registry)
+    supply = supply_for(record, registry, ctx)
     gap = "、".join(supply.gaps)
     return ('<section class="mulu-supply"><h2 id="supply">供给情况</h2><dl class="mulu-fields">'
             f"<dt>补贴培训项目</dt><dd>{_links(here, supply.programmes)}</dd>"

@@ -27,15 +27,10 @@ CURRENT_FILTER = "有效"   # the catalogue filter value for 在册 and 即将�
 
 def statuses(registry: Registry, ctx: SiteContext) -> dict[tuple[str, str], EffectiveStatus]:
     """``(kind, id) -> EffectiveStatus`` for every record except notices, on ``ctx.as_of``."""
-    cached = ctx.extras.get(CACHE_KEY)
-    if isinstance(cached, dict):
-        return cached
     as_of = parse_date(ctx.as_of) or resolve_as_of()
     days = registry.config.expiring_days
-    found = {(r.kind, r.id): effective_status(r.kind, r.data, as_of, days)
-             for r in registry.all_records() if r.kind != "notices"}
-    ctx.extras[CACHE_KEY] = found
-    return found
+    return ctx.once(CACHE_KEY, registry, lambda: {(r.kind, r.id): effective_status(r.kind, r.data, as_of, days)
+                                                  for r in registry.all_records() if r.kind != "notices"})
 
 
 def status_of(record: Record, registry: Registry, ctx: SiteContext) -> EffectiveStatus | None:

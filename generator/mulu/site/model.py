@@ -5,10 +5,12 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from mulu.core.registry import Record, Registry
 from mulu.history.editions import Edition
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,17 @@ class SiteContext:
             return ""
         return f"{self.repo_url.rstrip('/')}/{self.repo_edit.strip('/')}/{record.file}"
 
+    def once(self, key: str, registry: Registry, compute: Callable[[], T]) -> T:
+        """``compute()``, made once per build and kept in ``extras`` under ``key`` with the
+        registry it was made from: a context reused with another registry (a rebuild, a
+        split site, a test) never sees what was made from the previous one."""
+        cached = self.extras.get(key)
+        if isinstance(cached, tuple) and len(cached) == 2 and cached[0] is registry:
+            return cached[1]  # type: ignore[no-any-return]
+        value = compute()
+        self.extras[key] = (registry, value)
+        return value
+
 
 def record_path(record: Record) -> str:
     """Site path of a record's page."""
@@ -75,11 +88,26 @@ def edition_path(edition: Edition) -> str:
     return f"editions/{edition.kind}/{edition.region}/{edition.notice}/"
 
 
+def _relpath(to_path: str, base: str) -> str:
+    """``posixpath.relpath("/" + to_path, "/" + base)`` without its normalising (a record
+    page makes a dozen links: posixpath took 5 % of the render, issue 16)."""
+    start = [p for p in base.split("/") if p]
+    target = [p for p in to_path.split("/") if p]
+    if "." in start or ".." in start or "." in target or ".." in target:
+        return posixpath.relpath("/" + to_path, "/" + base)
+    common = 0
+    for a, b in zip(start, target):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:]) or "."
+
+
 def relative(from_path: str, to_path: str) -> str:
     """Relative URL from page ``from_path`` to site path ``to_path`` (both directory-style
     or file paths relative to the site root), so the site works under any base path."""
     base = from_path if from_path.endswith("/") or not from_path else posixpath.dirname(from_path) + "/"
-    rel = posixpath.relpath("/" + to_path, "/" + base) if to_path.strip("/") else posixpath.relpath("/", "/" + base)
+    rel = _relpath(to_path, base)
     if (to_path.endswith("/") or not to_path) and not rel.endswith("/"):
         rel += "/"
     return "./" if rel in (".", "./") else rel

@@ -28,21 +28,16 @@ FEED_ENTRIES = 100
 
 def record_digests(registry: Registry, ctx: SiteContext) -> dict[tuple[str, str], str]:
     """``{(kind, id): digest}`` of every record, computed once per build."""
-    digests = ctx.extras.get("record_digests")
-    if not isinstance(digests, dict):
-        digests = {(r.kind, r.id): record_digest(r.data) for r in registry.all_records()}
-        ctx.extras["record_digests"] = digests
-    return digests
+    return ctx.once("record_digests", registry,
+                    lambda: {(r.kind, r.id): record_digest(r.data) for r in registry.all_records()})
 
 
 def publication_log(registry: Registry, ctx: SiteContext) -> PublicationLog:
     """The publication log of the commit being built (read from git once per build)."""
-    log = ctx.extras.get("publications")
-    if not isinstance(log, PublicationLog):
+    def read() -> PublicationLog:
         digests = record_digests(registry, ctx)
-        log = load_publications(registry.root, known={r.file: digests[(r.kind, r.id)] for r in registry.all_records()})
-        ctx.extras["publications"] = log
-    return log
+        return load_publications(registry.root, known={r.file: digests[(r.kind, r.id)] for r in registry.all_records()})
+    return ctx.once("publications", registry, read)
 
 
 def publications_json(log: PublicationLog) -> bytes:

@@ -136,10 +136,5 @@ class Where:
 
 def where(registry: Registry, ctx: SiteContext) -> Where:
     """The :class:`Where` index of this build (built on first use, kept in ``ctx.extras``)."""
-    cached = ctx.extras.get(CACHE_KEY)
-    if isinstance(cached, Where) and cached.registry is registry:
-        return cached
-    index = Where(registry, ctx)
-    ctx.extras[CACHE_KEY] = index
-    return index
+    return ctx.once(CACHE_KEY, registry, lambda: Where(registry, ctx))
 
