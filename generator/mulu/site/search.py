@@ -13,9 +13,11 @@ run of Chinese characters, so any such substring is a word of the index itself (
 急需紧缺职业), not only the prefix of one (Pagefind 1.5.2 does not always load the index chunk a
 longer word is in: docs/dev/search.md). The browser
 (``assets/mulu/search.js``) splits a query the same way: at punctuation and script changes,
-and Chinese runs longer than ``PIECE`` into consecutive pieces. Codes are indexed whole with
-``_`` for their hyphens and dots (6-31-01-02 → 6_31_01_02, ``_`` is a Pagefind word character),
-and the browser does the same to the query, so 6-31 finds every code under it.
+and Chinese runs longer than ``PIECE`` into consecutive pieces; it starts Pagefind with the
+index's language (``und``), not the page's (``zh``), so Pagefind does not segment the query
+again. Codes are indexed whole with ``_`` for their hyphens and dots (6-31-01-02 → 6_31_01_02,
+``_`` is a Pagefind word character) and by every prefix, and the browser does the same to the
+query, so 6-31 finds every code under it.
 
 Every record page gets, from :func:`record_block`: its region and all parent regions as
 searchable names and as filter words (:func:`filter_words`, ``r_370300``), its kind as the filter
