@@ -37,7 +37,10 @@ def test_downloads_carry_the_effective_status_as_columns(registry, day: str, lab
     mine = [r for r in rows if r["统一社会信用代码"] == LICENCE]
     assert mine and {(r["当前状态"], r["状态核算日期"]) for r in mine} == {(label, day)}
     assert "licence.valid_to" in mine[0]["当前状态说明"]
-    records = {r["id"]: r for r in json.loads(files["downloads/institutions.json"])}
+    # The JSON of a kind is the API's (api/v1/<kind>.json), not a second copy under downloads/.
+    assert "downloads/institutions.json" not in files
+    api = {f.path: f.content for f in api_files(registry, _ctx(day))}
+    records = {r["id"]: r for r in json.loads(api["api/v1/institutions.json"])["records"]}
     assert records[LICENCE]["effective_label"] == label
     package = json.loads(files["downloads/datapackage.json"])
     fields = [f["name"] for f in next(r for r in package["resources"] if r["name"] == "institutions")["schema"]["fields"]]

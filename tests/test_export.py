@@ -15,6 +15,7 @@ import pytest
 from mulu.core.kinds import KINDS
 from mulu.project import open_project
 from mulu.sheets import columns, tables
+from mulu.site.api import api_files
 from mulu.site.downloads import EFFECTIVE_COLUMNS, download_files
 from mulu.site.model import SiteContext
 
@@ -33,11 +34,14 @@ def _csv_rows(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
-def test_downloads_cover_every_kind_in_three_formats(registry) -> None:
+def test_downloads_cover_every_kind_as_spreadsheets_and_json_through_the_api(registry) -> None:
     files = {f.path: f.content for f in download_files(registry, CTX)}
+    api = {f.path: f.content for f in api_files(registry, CTX)}
     for kind in KINDS:
-        for fmt in ("csv", "xlsx", "json"):
+        for fmt in ("csv", "xlsx"):
             assert f"downloads/{kind.name}.{fmt}" in files
+        # JSON is published once, as the API file: not a second copy under downloads/.
+        assert f"downloads/{kind.name}.json" not in files
         rows = _csv_rows(files[f"downloads/{kind.name}.csv"])
         # The export's columns, each notice id followed by its 文号, the effective status, and the record digest last.
         expected = []
@@ -47,7 +51,7 @@ def test_downloads_cover_every_kind_in_three_formats(registry) -> None:
         assert rows[0] == expected + effective + [columns.DIGEST_HEADER]
         ids_in_csv = {r[0] for r in rows[1:]}
         assert ids_in_csv == set(registry.records[kind.name]), kind.name
-        records = json.loads(files[f"downloads/{kind.name}.json"])
+        records = json.loads(api[f"api/v1/{kind.name}.json"])["records"]
         assert [r["id"] for r in records] == list(registry.records[kind.name])
     assert "downloads/datapackage.json" in files
 

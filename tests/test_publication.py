@@ -323,13 +323,14 @@ def test_a_rewritten_history_breaks_the_chain_against_a_kept_copy(tmp_path: Path
 
 def test_verify_one_downloaded_file(published: Path, tmp_path: Path, mulu) -> None:
     manifest = published / "site" / "api" / "v1" / "manifest.json"
-    for name in ("institutions.csv", "institutions.xlsx", "institutions.json"):
-        good = mulu("verify", str(published / "site" / "downloads" / name), "--manifest", str(manifest), cwd=tmp_path)
-        assert good.code == 0 and f"downloads/{name}" in good.out, good.out + good.err
+    # The catalogue's JSON is its API file (api/v1/<kind>.json), not a copy under downloads/.
+    for rel in ("downloads/institutions.csv", "downloads/institutions.xlsx", "api/v1/institutions.json"):
+        good = mulu("verify", str(published / "site" / rel), "--manifest", str(manifest), cwd=tmp_path)
+        assert good.code == 0 and rel in good.out, good.out + good.err
     bad = tmp_path / "institutions.json"
-    records = json.loads((published / "site" / "downloads" / "institutions.json").read_text(encoding="utf-8"))
-    next(r for r in records if r["id"] == RECORD)["name"] += "（已改）"
-    bad.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    whole = json.loads((published / "site" / "api" / "v1" / "institutions.json").read_text(encoding="utf-8"))
+    next(r for r in whole["records"] if r["id"] == RECORD)["data"]["name"] += "（已改）"
+    bad.write_text(json.dumps(whole, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     result = mulu("verify", str(bad), "--manifest", str(manifest), cwd=tmp_path)
     assert result.code == 1
     assert f"[{RECORD}] 记录 institutions/{RECORD} 的摘要" in result.out, result.out

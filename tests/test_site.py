@@ -75,9 +75,13 @@ def test_every_internal_link_resolves(sample_site: Path):
 def test_catalogue_downloads_are_linked_and_exist(sample_site: Path):
     site = sample_site / "site"
     html = (site / "institutions" / "index.html").read_text(encoding="utf-8")
-    for ext in ("csv", "xlsx", "json"):
+    for ext in ("csv", "xlsx"):
         assert f'href="../downloads/institutions.{ext}"' in html
         assert (site / "downloads" / f"institutions.{ext}").is_file()
+    # The JSON is the API file, published once (not a copy under downloads/).
+    assert 'href="../api/v1/institutions.json">JSON（API）</a>' in html
+    assert (site / "api" / "v1" / "institutions.json").is_file()
+    assert not (site / "downloads" / "institutions.json").exists()
 
 
 def test_records_stay_out_of_the_navigation(sample_site: Path):

@@ -48,8 +48,9 @@ from mulu.site.spool import PageSpool
 
 # Generated pages carry no Markdown, only front matter: hide the (empty) table of contents,
 # and give the theme the page's description and whether search should index it.
-# ``mulu_shell`` leaves out the side navigation (main.html): stamped pages are out of the nav.
-SHELL_SOURCE = f"---\ntitle: {shells.TITLE}\ndescription: {shells.DESCRIPTION}\nmulu_shell: true\nhide:\n  - toc\n---\n"
+# Stamped pages are out of the nav: their own small template (site_overrides/mulu-shell.html)
+# has a header, the body and the footer, without the theme's navigation and scripts.
+SHELL_SOURCE = f"---\ntitle: {shells.TITLE}\ndescription: {shells.DESCRIPTION}\ntemplate: mulu-shell.html\n---\n"
 
 
 class MuluPluginConfig(Config):

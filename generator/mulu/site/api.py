@@ -64,7 +64,8 @@ def api_files(registry: Registry, ctx: SiteContext) -> Iterator[DataFile]:
                 pretty=True))
     yield DataFile(f"{BASE}index.json", _dump({
         **stamp, "title": registry.config.title, "count": registry.count(), "kinds": kinds,
-        "downloads": {k: {ext: f"downloads/{k}.{ext}" for ext in ("csv", "xlsx", "json")}
+        # The JSON of a kind is its API file, not a copy under downloads/ (docs/dev/scale.md).
+        "downloads": {k: {"csv": f"downloads/{k}.csv", "xlsx": f"downloads/{k}.xlsx", "json": f"{BASE}{k}.json"}
                       for k in (c.kind for c in registry.config.catalogues)},
         }, pretty=True))
 

@@ -26,7 +26,8 @@ from mulu.site.model import DataFile, Page, SiteContext, relative
 from mulu.site.records import catalogue_title
 from mulu.site.values import region_text
 
-DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON"))
+# Spreadsheets under downloads/; the JSON of a kind is its API file (api/v1/<kind>.json).
+DOWNLOADS = (("csv", "CSV"), ("xlsx", "Excel"))
 PAGE_ROWS = 50   # rows per page, as PAGE in catalogue.js
 
 
@@ -281,7 +282,7 @@ def catalogue_page(kind: str, registry: Registry, ctx: SiteContext, order: int) 
         (f'<p>共 {len(data["rows"])} 条记录（{esc(summary)}；状态按 {esc(ctx.as_of)} 核算）。'
          f'数据更新于 {esc(ctx.generated_at[:10])}。</p>'
          f'<div class="mulu-downloads"><span>下载全部：</span><ul>{downloads}'
-         f'<li>{link(relative(here, f"api/v1/{kind}.json"), "API")}</li></ul></div>'
+         f'<li>{link(relative(here, f"api/v1/{kind}.json"), "JSON（API）")}</li></ul></div>'
          f'{in_force_html(kind, registry, ctx, here)}'
          f'<div class="mulu-catalogue" data-rows="_rows.json?v={esc(data_version(ctx))}" data-kind="{esc(kind)}" '
          f'data-check="{esc(relative(here, "check/"))}">'

@@ -38,6 +38,9 @@ PAGE_ROWS = 30
 FULL_ENTRIES = 60
 NOTICE_ROWS = 2000
 FEED_ENTRIES = 100
+# feeds/all.atom repeats what the per-catalogue feeds carry: only its latest entries (a reader
+# keeps what it has read; the full history is the changelog page and changes.json). docs/dev/scale.md
+FEED_ALL_ENTRIES = 20
 FEED_ROWS = 50
 NO_HISTORY = "本次构建没有提供历史记录。"
 
@@ -422,7 +425,8 @@ def _entry(adjustment: Adjustment, registry: Registry, ctx: SiteContext, kind: s
 
 
 def feed_files(registry: Registry, ctx: SiteContext, history: History) -> Iterator[DataFile]:
-    """``feeds/all.atom`` and one ``feeds/<kind>.atom`` per catalogue."""
+    """``feeds/all.atom`` (the latest :data:`FEED_ALL_ENTRIES` adjustments) and one
+    ``feeds/<kind>.atom`` per catalogue (the latest :data:`FEED_ENTRIES` touching it)."""
     site = registry.config.site_url
     title = registry.config.title
     adjustments = history.adjustments() if history.available else []
@@ -430,7 +434,8 @@ def feed_files(registry: Registry, ctx: SiteContext, history: History) -> Iterat
     targets += [(k.name, f"feeds/{k.name}.atom", f"{title}：{catalogue_title(registry, k.name)}调整")
                 for k in KINDS if k.name != "notices" and k.name in registry.records]
     for kind, path, feed_title in targets:
-        chosen = [a for a in adjustments if kind is None or any(c.kind == kind for c in _shown(a))][:FEED_ENTRIES]
+        limit = FEED_ALL_ENTRIES if kind is None else FEED_ENTRIES
+        chosen = [a for a in adjustments if kind is None or any(c.kind == kind for c in _shown(a))][:limit]
         entries = [_entry(a, registry, ctx, kind, path) for a in chosen]
         updated = max((e.updated for e in entries), default=ctx.generated_at)
         feed = Feed(id=tag_uri(site, path), title=feed_title, updated=updated,

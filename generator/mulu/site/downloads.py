@@ -1,5 +1,7 @@
-"""The downloads a site publishes: every kind as CSV, XLSX and JSON, and a Frictionless
-Data Package describing the CSVs (with each file's SHA-256 and size).
+"""The downloads a site publishes: every kind as CSV and XLSX, and a Frictionless Data
+Package describing the CSVs (with each file's SHA-256 and size). The JSON of a kind is the
+API's ``api/v1/<kind>.json`` (the same records with their effective status and digest): it is
+not written a second time under ``downloads/`` (docs/dev/scale.md).
 
 The site's spreadsheets carry columns for readers beyond those of ``mulu export``: the 文号
 of the notices a record names, next to their ids; the effective status on the build's
@@ -25,10 +27,9 @@ from mulu.sheets.tables import (
     frame_csv,
     frame_xlsx,
     records_frame,
-    records_json,
     table_schema,
 )
-from mulu.site.effective import effective_fields, statuses
+from mulu.site.effective import statuses
 from mulu.site.model import DataFile, SiteContext
 from mulu.site.publications import record_digests
 
@@ -122,7 +123,7 @@ def datapackage(registry: Registry, ctx: SiteContext, kinds: Iterable[str],
 
 
 def download_files(registry: Registry, ctx: SiteContext) -> Iterator[DataFile]:
-    """``downloads/<kind>.csv|xlsx|json`` for every kind, and ``downloads/datapackage.json``."""
+    """``downloads/<kind>.csv|xlsx`` for every kind, and ``downloads/datapackage.json``."""
     kinds = [k.name for k in KINDS]
     csvs: dict[str, bytes] = {}
     found = statuses(registry, ctx)
@@ -132,8 +133,6 @@ def download_files(registry: Registry, ctx: SiteContext) -> Iterator[DataFile]:
         csvs[kind] = frame_csv(frame)
         yield DataFile(f"{DOWNLOADS}/{kind}.csv", csvs[kind])
         yield DataFile(f"{DOWNLOADS}/{kind}.xlsx", frame_xlsx(frame, KIND_BY_NAME[kind].title, ctx.generated_at))
-        yield DataFile(f"{DOWNLOADS}/{kind}.json", records_json(
-            [r.data if kind == "notices" else {**r.data, **effective_fields(found[(kind, r.id)])} for r in records]))
     package = datapackage(registry, ctx, kinds, csvs)
     yield DataFile(f"{DOWNLOADS}/datapackage.json",
                    (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

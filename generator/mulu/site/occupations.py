@@ -10,11 +10,13 @@ record uses get no page of their own: 1,632 pages of the same text would add not
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 from mulu.core.kinds import KINDS, occupation_uses
 from mulu.core.reference import Occupation, OccupationGroup, Reference
 from mulu.core.registry import Record, Registry
 from mulu.site.html import esc, link, record_link
+from mulu.site.lists import bounded_list
 from mulu.site.model import Page, SiteContext, record_path, relative
 from mulu.site.records import catalogue_title
 from mulu.site.values import occupation_marks, occupation_path, region_text
@@ -112,9 +114,12 @@ def occupation_page(occ: Occupation, registry: Registry, records: list[Record]) 
     parts.append(f'<h2 id="records">本站记录（{len(records)}）</h2>')
     for kind in sorted({r.kind for r in records}, key=lambda k: order[k]):
         chosen = sorted((r for r in records if r.kind == kind), key=lambda r: (r.region, r.id))
-        items = "".join(f"<li>{record_link(relative(here, record_path(r)), r)}"
-                        f' <span class="mulu-region">{esc(region_text(registry, r.region))}</span></li>' for r in chosen)
-        parts.append(f'<h3>{esc(catalogue_title(registry, kind))}（{len(chosen)}）</h3><ul class="mulu-related">{items}</ul>')
+        items = [f"<li>{record_link(relative(here, record_path(r)), r)}"
+                 f' <span class="mulu-region">{esc(region_text(registry, r.region))}</span></li>' for r in chosen]
+        # The catalogue filters by occupation (?occ=): it shows them all.
+        everything = relative(here, f"{kind}/") + "?" + urlencode({"occ": occ.code})
+        parts.append(f'<h3>{esc(catalogue_title(registry, kind))}（{len(chosen)}）</h3>'
+                     f'{bounded_list(items, "条", everything, more_label="在目录中查看全部 →")}')
     names = " / ".join(g.name for g in path)
     return Page(path=here, title=occ.name, html="".join(parts),
                 description=f"职业 {occ.name}（{occ.code}）：{names}")

@@ -11,6 +11,7 @@ from mulu.core.registry import Record, Registry
 from mulu.core.status import EffectiveStatus
 from mulu.site.effective import status_of
 from mulu.site.html import esc, link, record_link
+from mulu.site.lists import bounded_list, search_url
 from mulu.site.model import Page, SiteContext, record_path, relative
 from mulu.site.relations import Related, Relations
 from mulu.site.search import record_block
@@ -91,8 +92,9 @@ def derived_view(record: Record, status: EffectiveStatus | None) -> dict[str, An
     return {**record.data, "subsidised": f"否（当前状态为“{status.label}”，不得承担补贴性培训；记录中登记为“是”）"}
 
 
-def related_html(items: list[Related], here: str) -> str:
-    """Related records, those this record names first, then those naming it."""
+def related_html(items: list[Related], here: str, record_id: str = "") -> str:
+    """Related records, those this record names first, then those naming it (at most
+    LIST_LIMIT each; the rest are found by searching for ``record_id``)."""
     if not items:
         return ""
     out = ['<h2 id="related">相关记录</h2>']
@@ -100,10 +102,11 @@ def related_html(items: list[Related], here: str) -> str:
         chosen = [r for r in items if r.outgoing == outgoing]
         if not chosen:
             continue
-        lis = "".join(f"<li><span class=\"mulu-kind\">{esc(KIND_BY_NAME[r.record.kind].noun)}</span> "
-                      f"{record_link(relative(here, record_path(r.record)), r.record)}"
-                      f"<span class=\"mulu-relation\">（{esc(r.relation)}）</span></li>" for r in chosen)
-        out.append(f'<h3>{title}</h3><ul class="mulu-related">{lis}</ul>')
+        lis = [f"<li><span class=\"mulu-kind\">{esc(KIND_BY_NAME[r.record.kind].noun)}</span> "
+               f"{record_link(relative(here, record_path(r.record)), r.record)}"
+               f"<span class=\"mulu-relation\">（{esc(r.relation)}）</span></li>" for r in chosen]
+        # Records naming this one carry its id (or credit code) in their fields: search finds them all.
+        out.append(f'<h3>{title}</h3>{bounded_list(lis, "条", search_url(here, record_id), more_label="搜索全部 →")}')
     return "".join(out)
 
 
@@ -124,8 +127,10 @@ def notice_sections(notice: Record, registry: Registry, here: str) -> str:
         order = {k.name: i for i, k in enumerate(KINDS)}
         for kind in sorted({r.kind for r in records}, key=lambda k: order[k]):
             chosen = sorted((r for r in records if r.kind == kind), key=lambda r: r.id)
-            lis = "".join(f"<li>{record_link(relative(here, record_path(r)), r)}</li>" for r in chosen)
-            out.append(f'<h3>{esc(catalogue_title(registry, kind))}（{len(chosen)}）</h3><ul class="mulu-related">{lis}</ul>')
+            lis = [f"<li>{record_link(relative(here, record_path(r)), r)}</li>" for r in chosen]
+            # Every record names its notice (listed.notice, status_change.notice): search finds them all.
+            out.append(f'<h3>{esc(catalogue_title(registry, kind))}（{len(chosen)}）</h3>'
+                       f'{bounded_list(lis, "条", search_url(here, notice.id), more_label="搜索全部 →")}')
     return "".join(out)
 
 
@@ -151,7 +156,7 @@ def record_page(record: Record, registry: Registry, ctx: SiteContext, renderer: 
     body = [crumbs, banner(record, registry, here), effective_banner(record, registry, ctx, here),
             standards_section(record, registry, ctx, renderer), where_section(record, registry, ctx),
             '<h2 id="fields">详细信息</h2>', renderer.fields((), public_view(record, derived_view(record, status)))]
-    body.append(related_html(relations.of(record), here))
+    body.append(related_html(relations.of(record), here, record.id))
     if record.kind == "notices":
         body.append(notice_sections(record, registry, here))
     body += [section(record, registry, ctx) for section in sections]

@@ -11,9 +11,10 @@ from urllib.parse import urlencode
 from mulu.core.registry import Record, Registry
 from mulu.core.shortages import programme_uplifts
 from mulu.site.html import esc, link, record_link, table
+from mulu.site.lists import IGNORE, LIST_LIMIT, bounded_list
 from mulu.site.model import SiteContext, record_path, relative
 from mulu.site.shortage_pages import registry_entries, site_as_of
-from mulu.site.values import FieldRenderer, region_text
+from mulu.site.values import FieldRenderer, occupation_text, region_text
 from mulu.site.where import Offer, programme_need, where
 
 # Fields for those who keep the record, not for the public: shown folded at the bottom.
@@ -72,14 +73,15 @@ def standards_section(record: Record, registry: Registry, ctx: SiteContext, rend
             + table(head, rows, caption="各等级补贴标准", cls="mulu-table mulu-table--cards") + note + "</section>")
 
 
-def _unit_list(offers: list[Offer], registry: Registry, here: str) -> str:
+def _unit_list(offers: list[Offer], registry: Registry, here: str, more_href: str) -> str:
     items = []
     for offer in offers:
         online = ' <span class="mulu-online">线上</span>' if offer.online else ""
         levels = f'（{esc("、".join(offer.levels))}）' if offer.levels else ""
         items.append(f"<li>{record_link(relative(here, record_path(offer.unit)), offer.unit)}{online}"
                      f' <span class="mulu-region">{esc(region_text(registry, offer.unit.region))}</span>{levels}</li>')
-    return f'<ul class="mulu-related mulu-where">{"".join(items)}</ul>'
+    # At most LIST_LIMIT here: 找培训 shows them all (the same rules, mulu.site.where).
+    return bounded_list(items, "家", more_href, "mulu-related mulu-where", "在找培训中查看全部 →")
 
 
 def where_section(record: Record, registry: Registry, ctx: SiteContext) -> str:
@@ -90,6 +92,8 @@ def where_section(record: Record, registry: Registry, ctx: SiteContext) -> str:
         need = programme_need(record, registry)
         place = region_text(registry, record.region)
         parts = ['<section class="mulu-where-section">']
+        spec = str(record.data.get("spec") or "")
+        target = find_url(here, record.region, spec=spec) if spec else find_url(here, record.region, need.occupation if need else "")
         for kind, title, anchor, empty in (
                 ("institutions", "可在哪里培训", "where-train",
                  f"{place}及下级地区暂无在册、承担补贴性培训且培训该职业和等级的机构。"),
@@ -97,10 +101,8 @@ def where_section(record: Record, registry: Registry, ctx: SiteContext) -> str:
                  f"{place}暂无在册且认定范围覆盖该职业和等级的评价机构。")):
             offers = index.units_for(record, kind)
             parts.append(f'<h2 id="{anchor}">{title}（{len(offers)}）</h2>')
-            parts.append(_unit_list(offers, registry, here) if offers else f"<p>{esc(empty)}</p>")
-        spec = str(record.data.get("spec") or "")
+            parts.append(_unit_list(offers, registry, here, target) if offers else f"<p>{esc(empty)}</p>")
         if spec or need is not None:
-            target = find_url(here, record.region, spec=spec) if spec else find_url(here, record.region, need.occupation if need else "")
             parts.append(f'<p>{link(target, "在找培训中查看本地区和上级地区的补贴、机构和评价机构")}</p>')
         parts.append("</section>")
         return "".join(parts)
@@ -115,12 +117,26 @@ def unit_programmes_section(record: Record, registry: Registry, ctx: SiteContext
         verb = "可承担的补贴培训项目" if record.kind == "institutions" else "可认定的补贴培训项目"
         if not programmes:
             return ""
-        items = "".join(f"<li>{record_link(relative(here, record_path(p)), p)}"
-                        f' <span class="mulu-region">{esc(region_text(registry, p.region))}</span></li>'
-                        for p in programmes)
+        items = [f"<li>{record_link(relative(here, record_path(p)), p)}"
+                 f' <span class="mulu-region">{esc(region_text(registry, p.region))}</span></li>'
+                 for p in programmes]
+        shown = "".join(items[:LIST_LIMIT])
+        more = ""
+        if len(items) > LIST_LIMIT:
+            # 找培训 answers one occupation in one region with the same rules (mulu.site.where):
+            # one link per occupation of the programmes left out.
+            codes: dict[str, None] = {}
+            for p in programmes[LIST_LIMIT:]:
+                need = programme_need(p, registry)
+                if need is not None:
+                    codes.setdefault(need.occupation, None)
+            by_occupation = "、".join(link(find_url(here, record.region, code), occupation_text(registry, code))
+                                     for code in codes)
+            more = (f'<p class="mulu-more" {IGNORE}>共 {len(items)} 项，只列出前 {LIST_LIMIT} 项；'
+                    f'按职业在找培训中查看全部：{by_occupation}</p>')
         return (f'<section class="mulu-where-section"><h2 id="programmes">{verb}（{len(programmes)}）</h2>'
                 '<p>按本单位在册的培训（认定）职业和等级、所在地区，与生效中的补贴培训项目对照得出。</p>'
-                f'<ul class="mulu-related mulu-where">{items}</ul></section>')
+                f'<ul class="mulu-related mulu-where" {IGNORE}>{shown}</ul>{more}</section>')
     return ""
 
 
@@ -129,5 +145,6 @@ def record_info(record: Record, renderer: FieldRenderer) -> str:
     rows = [f"<dt>{esc(renderer.guide.label((key,)))}</dt>\n<dd>{renderer.value((key,), record.data[key])}</dd>"
             for key in INTERNAL_FIELDS if key in record.data]
     rows.append(f"<dt>记录文件</dt>\n<dd><code>{esc(record.file)}</code></dd>")
-    return ('<details class="mulu-record-info"><summary>记录信息</summary>'
+    # Not for search: who keeps the record and where its file is are not what a reader looks for.
+    return (f'<details class="mulu-record-info" {IGNORE}><summary>记录信息</summary>'
             f'<dl class="mulu-fields">\n{chr(10).join(rows)}\n</dl></details>')
