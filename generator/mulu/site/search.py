@@ -8,14 +8,15 @@ in the query, and 博 is a word only in 博山, so most Zibo records were missed
 
 So the index is built without any segmentation (``--force-language und``: whitespace
 separates words, nothing is stemmed) and every page that wants substring search carries its
-own words in a hidden block (:func:`terms`): every substring of up to ``PIECE`` characters of each
-run of Chinese characters, so any such substring is a word of the index itself (紧缺 inside
-急需紧缺职业), not only the prefix of one (Pagefind 1.5.2 does not always load the index chunk a
-longer word is in: docs/dev/search.md). The browser
-(``assets/mulu/search.js``) splits a query the same way: at punctuation and script changes,
-and Chinese runs longer than ``PIECE`` into consecutive pieces; it starts Pagefind with the
-index's language (``und``), not the page's (``zh``), so Pagefind does not segment the query
-again. Codes are indexed whole with ``_`` for their hyphens and dots (6-31-01-02 → 6_31_01_02,
+own words in a hidden block (:func:`terms`): every character and every pair of neighbouring
+characters (``PIECE`` = 2) of each run of Chinese characters, the way full-text engines index
+CJK text without a dictionary (bigrams). Any query piece is then a word of the index itself,
+not only the prefix of one (Pagefind 1.5.2 does not always load the index chunk a longer word
+is in: docs/dev/search.md). The browser (``assets/mulu/search.js``) splits a query the same way:
+at punctuation and script changes, and a Chinese run longer than ``PIECE`` into its overlapping
+pairs, which must all be on a page (紧缺 finds 急需紧缺; 龙兴技师 asks for 龙兴, 兴技 and 技师).
+It starts Pagefind with the index's language (``und``), not the page's (``zh``), so Pagefind
+does not segment the query again. Codes are indexed whole with ``_`` for their hyphens and dots (6-31-01-02 → 6_31_01_02,
 ``_`` is a Pagefind word character) and by every prefix, and the browser does the same to the
 query, so 6-31 finds every code under it.
 
@@ -44,7 +45,7 @@ from mulu.site.values import FieldGuide, occupation_text, region_text
 # Options for the pagefind command line (output.index_search): no segmentation, no stemming,
 # hyphens kept inside words. Any change here must be mirrored in search.js (splitQuery).
 PAGEFIND_OPTIONS = ("--force-language", "und")
-PIECE = 6             # longest indexed piece of a Chinese run (search.js: PIECE)
+PIECE = 2             # longest indexed piece of a Chinese run (search.js: PIECE); docs/dev/search.md weighs 2 against 6
 LINE_SEPARATOR = " ¦ "  # between field lines in the ``lines`` meta (search.js splits on it)
 MAX_LINE = 80         # characters of one field line kept for excerpts
 SKIP_FIELDS = frozenset({"maintainers", "digest", "id"})  # internal; source notes stay findable
@@ -56,7 +57,7 @@ _WORD = re.compile(r"[0-9A-Za-z]+(?:[-.][0-9A-Za-z]+)*")
 
 
 def pieces(run: str) -> list[str]:
-    """Every substring of a Chinese ``run`` of up to ``PIECE`` characters (紧缺职 → 紧, 紧缺, 紧缺职,
+    """Every substring of a Chinese ``run`` of up to ``PIECE`` characters (with 2: 紧缺职 → 紧, 紧缺,
     缺, 缺职, 职).
 
     Each is a word of its own, not only the prefix of a longer one: Pagefind 1.5.2 loads, for a
@@ -97,7 +98,7 @@ def terms_block(texts: Iterable[str]) -> str:
 
 
 # Words a page without its own block gets from its text (large lists stay light): every Chinese
-# character starts up to PIECE words, so this covers about 3,000 characters of text.
+# character starts up to PIECE words, so this covers at least 3,000 characters of text.
 MAX_PAGE_WORDS = 3000 * PIECE
 _TAG = re.compile(r"<[^>]+>")
 

@@ -1,5 +1,5 @@
 /* mulu 全文搜索：直接调用 Pagefind 的 pagefind.js（首次聚焦搜索框时才加载）。
-   索引不做中文分词（见 generator/mulu/site/search.py）：记录页自带“词”（每段汉字的各个后缀，最长 PIECE 个字），
+   索引不做中文分词（见 generator/mulu/site/search.py）：记录页自带“词”（每段汉字的单字和相邻两字），
    查询在这里按同样的规则切分，所以“紧缺”能找到“急需紧缺”，“淄博”能找到淄博市下的每条记录，“6-31”能找到 6-31-xx-xx。
    页眉和首页的搜索框显示前几条结果；回车打开完整结果页 search/?q=（可按类型和地区筛选）。
    结果中的文字一律作为文本插入；Pagefind 的摘要只保留 <mark> 高亮。 */
@@ -12,7 +12,7 @@
   try { base = JSON.parse(cfg.textContent).base || "."; } catch (e) { /* 保持默认 */ }
   var root = new URL(base.replace(/\/?$/, "/"), location.href);
   var bundle = new URL("pagefind/", root);
-  var PIECE = 6;            /* 与 search.py 的 PIECE 相同 */
+  var PIECE = 2;            /* 与 search.py 的 PIECE 相同 */
   var INDEX_LANGUAGE = "und"; /* 与 search.py 的 PAGEFIND_OPTIONS（--force-language und）相同 */
   var LINE_SEPARATOR = " ¦ "; /* 与 search.py 的 LINE_SEPARATOR 相同 */
   var DROPDOWN = 8, PAGE_SIZE = 20;
@@ -58,12 +58,14 @@
     return loading;
   }
 
-  /* 查询词：汉字按 PIECE 个字一段，编码中的 - 和 . 换成 _（索引中也是这样），其余符号是分隔。 */
+  /* 查询词：较长的汉字串取每个相邻 PIECE 个字的片段（相互重叠，都须命中：龙兴技师 → 龙兴 兴技 技师），
+     编码中的 - 和 . 换成 _（索引中也是这样），其余符号是分隔。 */
   function queryWords(q) {
     var out = [];
     (q.match(TOKEN) || []).forEach(function (w) {
       if (/^[0-9A-Za-z]/.test(w)) { out.push(w.split(/[-.]+/).join("_")); return; }
-      for (var i = 0; i < w.length; i += PIECE) out.push(w.slice(i, i + PIECE));
+      if (w.length <= PIECE) { out.push(w); return; }
+      for (var i = 0; i + PIECE <= w.length; i++) out.push(w.slice(i, i + PIECE));
     });
     return out;
   }
