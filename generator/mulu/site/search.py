@@ -8,13 +8,17 @@ in the query, and 博 is a word only in 博山, so most Zibo records were missed
 
 So the index is built without any segmentation (``--force-language und``: whitespace
 separates words, nothing is stemmed) and every page that wants substring search carries its
-own words in a hidden block (:func:`terms`): each suffix of each run of Chinese characters, cut to
-``PIECE`` characters. Pagefind matches a query word as the prefix of an indexed word, so any
-substring of a run is found (紧缺 is a prefix of the suffix 紧缺职业 of 急需紧缺职业). The browser
-(``assets/mulu/search.js``) splits a query the same way: at punctuation and script changes,
-and Chinese runs longer than ``PIECE`` into consecutive pieces. Codes are indexed whole with
-``_`` for their hyphens and dots (6-31-01-02 → 6_31_01_02, ``_`` is a Pagefind word character),
-and the browser does the same to the query, so 6-31 finds every code under it.
+own words in a hidden block (:func:`terms`): every character and every pair of neighbouring
+characters (``PIECE`` = 2) of each run of Chinese characters, the way full-text engines index
+CJK text without a dictionary (bigrams). Any query piece is then a word of the index itself,
+not only the prefix of one (Pagefind 1.5.2 does not always load the index chunk a longer word
+is in: docs/dev/search.md). The browser (``assets/mulu/search.js``) splits a query the same way:
+at punctuation and script changes, and a Chinese run longer than ``PIECE`` into its overlapping
+pairs, which must all be on a page (紧缺 finds 急需紧缺; 龙兴技师 asks for 龙兴, 兴技 and 技师).
+It starts Pagefind with the index's language (``und``), not the page's (``zh``), so Pagefind
+does not segment the query again. Codes are indexed whole with ``_`` for their hyphens and dots (6-31-01-02 → 6_31_01_02,
+``_`` is a Pagefind word character) and by every prefix, and the browser does the same to the
+query, so 6-31 finds every code under it.
 
 Every record page gets, from :func:`record_block`: its region and all parent regions as
 searchable names and as filter words (:func:`filter_words`, ``r_370300``), its kind as the filter
@@ -41,7 +45,7 @@ from mulu.site.values import FieldGuide, occupation_text, region_text
 # Options for the pagefind command line (output.index_search): no segmentation, no stemming,
 # hyphens kept inside words. Any change here must be mirrored in search.js (splitQuery).
 PAGEFIND_OPTIONS = ("--force-language", "und")
-PIECE = 6             # longest indexed piece of a Chinese run (search.js: PIECE)
+PIECE = 2             # longest indexed piece of a Chinese run (search.js: PIECE); docs/dev/search.md weighs 2 against 6
 LINE_SEPARATOR = " ¦ "  # between field lines in the ``lines`` meta (search.js splits on it)
 MAX_LINE = 80         # characters of one field line kept for excerpts
 SKIP_FIELDS = frozenset({"maintainers", "digest", "id"})  # internal; source notes stay findable
@@ -53,19 +57,25 @@ _WORD = re.compile(r"[0-9A-Za-z]+(?:[-.][0-9A-Za-z]+)*")
 
 
 def pieces(run: str) -> list[str]:
-    """Each suffix of a Chinese ``run``, cut to ``PIECE`` characters (紧缺职业 → 紧缺职业, 缺职业, 职业, 业)."""
-    return [run[i:i + PIECE] for i in range(len(run))]
+    """Every substring of a Chinese ``run`` of up to ``PIECE`` characters (with 2: 紧缺职 → 紧, 紧缺,
+    缺, 缺职, 职).
+
+    Each is a word of its own, not only the prefix of a longer one: Pagefind 1.5.2 loads, for a
+    query word, the one index chunk whose range holds the word itself, and words that merely begin
+    with it may lie in the next chunk and are then not searched (docs/dev/search.md, "A name that
+    found nothing"). A query piece that is itself an indexed word is found whatever the chunks."""
+    return [run[i:j] for i in range(len(run)) for j in range(i + 1, min(len(run), i + PIECE) + 1)]
 
 
 def words(text: str) -> Iterator[str]:
-    """The indexed words of ``text``: Latin/digit words (hyphenated codes whole, and their
-    parts) and the pieces of every Chinese run."""
+    """The indexed words of ``text``: Latin/digit words (hyphenated codes whole with ``_``, and
+    each part) with every prefix of each (6-31 → 6_31, 6_3, 6, 31, 3), and the pieces of every
+    Chinese run. Prefixes are words of their own for the same reason as :func:`pieces`: a partly
+    typed code or credit code must not depend on the chunk Pagefind loads for it."""
     for match in _WORD.finditer(text):
-        word = match.group(0)
-        parts = [p for p in re.split(r"[-.]", word) if p]
-        yield "_".join(parts)
-        if len(parts) > 1:
-            yield from parts
+        parts = [p for p in re.split(r"[-.]", match.group(0)) if p]
+        for word in dict.fromkeys(["_".join(parts), *parts] if len(parts) > 1 else parts):
+            yield from (word[:n] for n in range(len(word), 0, -1) if word[n - 1] != "_")
     for match in _HAN_RUN.finditer(text):
         yield from pieces(match.group(0))
 
@@ -87,7 +97,9 @@ def terms_block(texts: Iterable[str]) -> str:
     return f'<div hidden class="mulu-search-terms">{esc(text)}</div>' if text else ""
 
 
-MAX_PAGE_WORDS = 3000   # words a page without its own block gets from its text (large lists stay light)
+# Words a page without its own block gets from its text (large lists stay light): every Chinese
+# character starts up to PIECE words, so this covers at least 3,000 characters of text.
+MAX_PAGE_WORDS = 3000 * PIECE
 _TAG = re.compile(r"<[^>]+>")
 
 

@@ -1,5 +1,5 @@
 /* mulu 全文搜索：直接调用 Pagefind 的 pagefind.js（首次聚焦搜索框时才加载）。
-   索引不做中文分词（见 generator/mulu/site/search.py）：记录页自带“词”（每段汉字的各个后缀，最长 PIECE 个字），
+   索引不做中文分词（见 generator/mulu/site/search.py）：记录页自带“词”（每段汉字的单字和相邻两字），
    查询在这里按同样的规则切分，所以“紧缺”能找到“急需紧缺”，“淄博”能找到淄博市下的每条记录，“6-31”能找到 6-31-xx-xx。
    页眉和首页的搜索框显示前几条结果；回车打开完整结果页 search/?q=（可按类型和地区筛选）。
    结果中的文字一律作为文本插入；Pagefind 的摘要只保留 <mark> 高亮。 */
@@ -12,7 +12,8 @@
   try { base = JSON.parse(cfg.textContent).base || "."; } catch (e) { /* 保持默认 */ }
   var root = new URL(base.replace(/\/?$/, "/"), location.href);
   var bundle = new URL("pagefind/", root);
-  var PIECE = 6;            /* 与 search.py 的 PIECE 相同 */
+  var PIECE = 2;            /* 与 search.py 的 PIECE 相同 */
+  var INDEX_LANGUAGE = "und"; /* 与 search.py 的 PAGEFIND_OPTIONS（--force-language und）相同 */
   var LINE_SEPARATOR = " ¦ "; /* 与 search.py 的 LINE_SEPARATOR 相同 */
   var DROPDOWN = 8, PAGE_SIZE = 20;
   var HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
@@ -28,29 +29,64 @@
     }, function () { return []; });
   }
 
+  /* Pagefind 1.5.2 按页面的 <html lang>（zh）而不是索引的语言（und）处理查询：zh 的查询会被 Intl.Segmenter
+     切成词典词（龙兴技师学院 → 龙 兴 技师 学院，各词分别匹配），而本站的索引不分词。Pagefind 只在建立实例时
+     读 lang（pagefind.js 的 detectLanguage），所以这里建立实例时临时把 lang 设为索引的语言，同步地立即改回：
+     其间不会渲染，读屏软件看不到变化。见 docs/dev/search.md“一个名称搜不到”。 */
+  function instance(pf) {
+    var html = document.documentElement, lang = html.getAttribute("lang");
+    html.setAttribute("lang", INDEX_LANGUAGE);
+    try {
+      return pf.createInstance({ baseUrl: root.pathname });
+    } finally {
+      if (lang === null) html.removeAttribute("lang"); else html.setAttribute("lang", lang);
+    }
+  }
+
   function pagefind() {
     if (!loading) {
       loading = import(bundle.href + "pagefind.js").then(function (pf) {
-        return pf.options({ baseUrl: root.pathname }).then(loadShards).then(function (names) {
+        var index = instance(pf);
+        return loadShards().then(function (names) {
           /* 大型站点的索引分片在浏览器中合并（Pagefind 的 mergeIndex）。 */
           return Promise.all(names.map(function (name) {
-            return pf.mergeIndex(new URL(name, bundle).pathname, { baseUrl: root.pathname });
+            return index.mergeIndex(new URL(name, bundle).pathname, { baseUrl: root.pathname, language: INDEX_LANGUAGE });
           }));
-        }).then(function () { return pf; });
+        }).then(function () { return index; });
       }).catch(function (err) { loading = null; throw err; });
     }
     return loading;
   }
 
-  /* 查询词：汉字按 PIECE 个字一段，编码中的 - 和 . 换成 _（索引中也是这样），其余符号是分隔。 */
+  /* 查询词：较长的汉字串取每个相邻 PIECE 个字的片段（相互重叠，都须命中：龙兴技师 → 龙兴 兴技 技师），
+     编码中的 - 和 . 换成 _（索引中也是这样），其余符号是分隔。 */
   function queryWords(q) {
     var out = [];
     (q.match(TOKEN) || []).forEach(function (w) {
       if (/^[0-9A-Za-z]/.test(w)) { out.push(w.split(/[-.]+/).join("_")); return; }
-      for (var i = 0; i < w.length; i += PIECE) out.push(w.slice(i, i + PIECE));
+      if (w.length <= PIECE) { out.push(w); return; }
+      for (var i = 0; i + PIECE <= w.length; i++) out.push(w.slice(i, i + PIECE));
     });
     return out;
   }
+
+  /* 一次搜索：查询词加上筛选词（search.py 的 filter_words，每个词都必须命中），交给 Pagefind。
+     搜索框、结果页都用它；window.muluSearch 是同一个函数（浏览器测试用它逐条核对，不必每次打开页面）。 */
+  function find(term, filters) {
+    return pagefind().then(function (index) {
+      var q = queryWords(term);
+      return q.length ? index.search(q.concat(filters || []).join(" ")) : { results: [] };
+    });
+  }
+  /* 换一个新的 Pagefind 实例，丢弃已载入的索引块：下一次搜索像新打开的页面一样从头载入（浏览器测试逐条查询时用，
+     否则前面的查询载入的块会掩盖后面的查询漏载的块）。先建新实例再关旧的，共用的 worker 不必重启。 */
+  find.restart = function () {
+    var was = loading;
+    loading = null;
+    var next = pagefind();
+    return Promise.all([was, next]).then(function (both) { return both[0] && both[0].destroy(); }, function () {});
+  };
+  window.muluSearch = find;
 
   /* 摘要中要高亮的原词（汉字整段、编码原样）。 */
   function highlightWords(q) {
@@ -156,11 +192,7 @@
       if (!term) { list.textContent = ""; all.hidden = true; show(false); return; }
       summary.textContent = "正在搜索……";
       show(true);
-      pagefind().then(function (pf) {
-        var words = queryWords(term);
-        if (!words.length) return { results: [] };
-        return pf.search(words.join(" "));
-      }).then(function (r) {
+      find(term).then(function (r) {
         if (gen !== generation) return;
         var results = (r && r.results) || [];
         var words = highlightWords(term);
@@ -235,10 +267,7 @@
       var filters = [];
       if (wanted.kind) filters.push("k_" + wanted.kind.toLowerCase());
       if (wanted.region) filters.push("r_" + wanted.region);
-      pagefind().then(function (pf) {
-        var q = queryWords(term);
-        return q.length ? pf.search(q.concat(filters).join(" ")) : { results: [] };
-      }).then(function (r) {
+      find(term, filters).then(function (r) {
         if (gen !== generation) return;
         current = r.results || [];
         shown = 0;
