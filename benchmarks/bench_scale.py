@@ -15,7 +15,10 @@ rebuild with a warm history cache. Reported per size:
   the size test uses too): record pages (chrome and record body apart), occupation pages,
   other pages, per-record and per-kind API files, downloads, feeds, Pagefind index, theme
   assets; and per record without the theme assets (the figure of the 10 KB target);
-* not yet: incremental rebuilds (``mulu serve`` still rebuilds everything; issue 16 item 3).
+* the incremental rebuild ``mulu serve`` does after one record is saved (``--serve-once``:
+  ``mulu.commands.serve.Preview``, the same code path: a full build, then one edit of a
+  programme's name and the update in place), with and without search, beside that process's
+  own full build; ``--no-incremental`` skips it.
 
 Figures go to stdout (a Markdown table at the end) and to benchmarks/out/bench_scale.json.
 The machine is shared: note its load (printed) beside any figure you quote.
@@ -135,7 +138,47 @@ def load() -> str:
     return f"load {one:.1f}/{five:.1f} on {os.cpu_count()} cores"
 
 
-def bench(n: int, work: Path, per_kind_api: bool = False, once: bool = False) -> dict[str, object]:
+INCREMENTAL = "mulu-incremental "
+
+
+def serve_once(project: Path, search: bool) -> int:
+    """What ``mulu serve`` does: a full build, then after saving one record the update in place;
+    prints both times (and the phases with MULU_PHASES) as one ``mulu-incremental`` JSON line."""
+    from mulu.commands.serve import Preview
+
+    preview = Preview(project, project / "site-serve", search)
+    started = time.monotonic()
+    if not preview.rebuild():
+        return 1
+    full = time.monotonic() - started
+    programmes = sorted((project / "registry" / "programmes").glob("*.yml"))
+    path = programmes[len(programmes) // 2]   # any programme: one in the middle of the catalogue
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^name: (.*)$", r"name: \g<1>（改）", text, count=1, flags=re.M), encoding="utf-8")
+    started = time.monotonic()
+    ok = preview.rebuild({str(path)})
+    incremental = time.monotonic() - started
+    path.write_text(text, encoding="utf-8")
+    print(INCREMENTAL + json.dumps({"full_s": round(full, 1), "incremental_s": round(incremental, 1), "ok": ok}), flush=True)
+    return 0 if ok else 1
+
+
+def incremental(project: Path, search: bool) -> dict[str, object]:
+    """Figures of :func:`serve_once` run in its own process (its memory apart)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--serve-once", str(project)] + ([] if search else ["--no-search"])
+    run = measured(cmd, project, {"MULU_PHASES": "1"})
+    line = next(x for x in str(run["out"]).splitlines() if x.startswith(INCREMENTAL))
+    figures = json.loads(line[len(INCREMENTAL):])
+    shutil.rmtree(project / "site-serve", ignore_errors=True)
+    phases: list[dict[str, object]] = run["phases"]  # type: ignore[assignment]
+    # The update's phases are those after the full build's last one.
+    cut = max((i for i, p in enumerate(phases) if p["phase"] == "mkdocs build (all)"), default=-1)
+    phases = phases[cut + 1:]
+    return {**figures, "peak_mb": run["peak_mb"], "incremental_phases": phases}
+
+
+def bench(n: int, work: Path, per_kind_api: bool = False, once: bool = False,
+          with_incremental: bool = True) -> dict[str, object]:
     project = work / f"synth-{n}"
     print(f"… {n} 条记录（{load()}）", flush=True)
     subprocess.run([sys.executable, "-m", "mulu", "synth", str(project), "-n", str(n)], cwd=REPO / "generator",
@@ -160,6 +203,9 @@ def bench(n: int, work: Path, per_kind_api: bool = False, once: bool = False) ->
     result |= {"build_warm_s": warm["s"], "build_peak_mb": warm["peak_mb"], "processes": warm["processes"],
                "phases": warm["phases"], "load_after": load()}
     result |= site_bytes(project / "site", n)
+    if with_incremental:
+        result["serve_search"] = incremental(project, True)
+        result["serve_no_search"] = incremental(project, False)
     return result
 
 
@@ -167,9 +213,18 @@ def table(rows: list[dict[str, object]]) -> str:
     keys = [("records", "records"), ("validate_s", "validate (s)"), ("build_cold_s", "build, cold cache (s)"),
             ("build_warm_s", "build, warm cache (s; the only one with --once)"), ("build_peak_mb", "peak memory, largest process (MB)"),
             ("kb_per_record", "published KB per record"),
-            ("counted_kb_per_record", "KB per record without theme assets"), ("site_mb", "site (MB)"), ("files", "files")]
+            ("counted_kb_per_record", "KB per record without theme assets"), ("site_mb", "site (MB)"), ("files", "files"),
+            ("serve_search", "serve: full build / one-record update, with search (s)"),
+            ("serve_no_search", "serve --no-search: full / update (s)")]
+
+    def cell(row: dict[str, object], key: str) -> str:
+        value = row.get(key, "—")
+        if isinstance(value, dict):
+            return f"{value['full_s']} / {value['incremental_s']}"
+        return str(value)
+
     lines = ["| " + " | ".join(k[1] for k in keys) + " |", "|" + "---|" * len(keys)]
-    lines += ["| " + " | ".join(str(r.get(k, "—")) for k, _ in keys) + " |" for r in rows]
+    lines += ["| " + " | ".join(cell(r, k) for k, _ in keys) + " |" for r in rows]
     return "\n".join(lines)
 
 
@@ -179,8 +234,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--records", type=int, nargs="*", help="sizes to build instead of 10,000 and 40,000")
     parser.add_argument("--per-kind-api", action="store_true", help="build with api.per_record: false (config.yml)")
     parser.add_argument("--once", action="store_true", help="one build per size (no second, warm-cache build)")
+    parser.add_argument("--no-incremental", action="store_true", help="skip the mulu serve update measurement")
+    parser.add_argument("--serve-once", metavar="PROJECT", help=argparse.SUPPRESS)   # run by incremental()
+    parser.add_argument("--no-search", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--keep", metavar="DIR", help="build in DIR and keep the projects (default: a temporary dir)")
     args = parser.parse_args(argv)
+    if args.serve_once:
+        return serve_once(Path(args.serve_once), not args.no_search)
     sizes = args.records or [10_000, 40_000]
     if args.full:
         sizes.append(100_000)
@@ -189,7 +249,7 @@ def main(argv: list[str]) -> int:
         work = Path(args.keep) if args.keep else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         for n in sizes:
-            rows.append(bench(n, work, args.per_kind_api, args.once))
+            rows.append(bench(n, work, args.per_kind_api, args.once, not args.no_incremental))
             print(json.dumps(rows[-1], ensure_ascii=False, indent=1), flush=True)
             if not args.keep:
                 shutil.rmtree(work / f"synth-{n}", ignore_errors=True)

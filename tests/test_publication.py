@@ -341,7 +341,7 @@ def test_verify_one_downloaded_file(published: Path, tmp_path: Path, mulu) -> No
 # -- the record page, in a browser ---------------------------------------------------------
 
 @pytest.mark.browser
-def test_record_page_shows_digest_commit_and_footer_digest(published: Path, browser) -> None:
+def test_record_page_shows_digest_commit_and_footer_links_the_manifest(published: Path, browser) -> None:
     site = published / "site"
     digest = _json(site / "api" / "v1" / "institutions" / f"{RECORD}.json")["digest"]
     changed = git(published, "log", "-1", "--format=%H", "--", RECORD_FILE).strip()
@@ -357,7 +357,14 @@ def test_record_page_shows_digest_commit_and_footer_digest(published: Path, brow
         assert link.inner_text() == changed
         assert link.get_attribute("href") == f"https://gitee.com/example-hrss/mulu/blob/{changed}/{RECORD_FILE}"
         assert "2024-03-05" in box.inner_text() and RECORD_FILE in box.inner_text()
-        assert page.locator("footer .mulu-manifest-digest").inner_text() == _manifest(site)["digest"]
+        # The manifest digest changes with every edit: the footer links to the manifest instead
+        # of printing it, so that an edit changes only the pages it touches (mulu serve).
+        footer = page.locator("footer")
+        assert _manifest(site)["digest"] not in footer.inner_text()
+        manifest = footer.get_by_role("link", name="发布清单")
+        assert manifest.get_attribute("href") == "../../api/v1/manifest.json"
+        page.goto(f"{url}api/v1/manifest.json")
+        assert json.loads(page.locator("body").inner_text())["digest"] == _manifest(site)["digest"]
         page.close()
 
 

@@ -27,14 +27,17 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 
+from mulu.core.parallel import in_halves
 from mulu.core.problems import format_text
 from mulu.errors import MuluError, SiteError
 from mulu.project import Opened, find_root, open_project
+from mulu.sheets.tables import XLSX_MEMO
 from mulu.site import shell as shells
 from mulu.site.context import build_context
 from mulu.site.html import esc
 from mulu.site.model import Page, SiteContext
 from mulu.site.output import (
+    SHARD_BYTES,
     SHARD_PAGES,
     extend_sitemap,
     index_search,
@@ -42,7 +45,8 @@ from mulu.site.output import (
     write_page,
 )
 from mulu.site.phases import phase
-from mulu.site.providers import FINISHERS, PROVIDERS
+from mulu.site.providers import BACKGROUND, FINISHERS, PROVIDERS
+from mulu.site.refresh import Frames
 from mulu.site.render import Rendered, render
 from mulu.site.spool import PageSpool
 
@@ -60,6 +64,7 @@ class MuluPluginConfig(Config):
     search = c.Type(bool, default=True)  # build the Pagefind index
     # pages per Pagefind index: larger sites are indexed in shards (bounded memory, docs/dev/scale.md)
     search_shard_pages = c.Type(int, default=SHARD_PAGES)
+    search_shard_mb = c.Type(int, default=SHARD_BYTES // 2**20)   # and MB of HTML per index (memory)
 
 
 def src_uri(path: str) -> str:
@@ -96,12 +101,15 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         self.stamped = PageSpool()   # record, notice, jurisdiction pages: on disk until stamped
         self.shell_html: dict[str, str] = {}
         self.description = ""
+        self.frames: Frames | None = None   # what mulu serve keeps to update the site in place
 
-    def prepare(self, opened: Opened, ctx: SiteContext, *, search: bool = True) -> None:
+    def prepare(self, opened: Opened, ctx: SiteContext, *, search: bool = True, frames: Frames | None = None) -> None:
         """Use an already opened (and validated) project for the next build instead of
         opening it again (``mulu build`` validates before it starts MkDocs); ``search``
-        False skips the Pagefind index for this build."""
+        False skips the Pagefind index for this build; ``frames`` is filled with what
+        MkDocs rendered around the registry's pages (``mulu.site.refresh``)."""
         self._preloaded = (opened, ctx)
+        self.frames = frames
         self.config.search = self.config.search and search
 
     # -- configuration: open, validate, render ---------------------------------------------
@@ -127,6 +135,8 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         registry = opened.registry
         self.root = opened.root
         self.ctx = ctx or build_context(registry, opened.root)
+        if self.frames is not None:   # mulu serve: workbooks made now are reused by its updates
+            self.ctx.extras[XLSX_MEMO] = self.frames.xlsx
         # Sitemap dates (MkDocs reads SOURCE_DATE_EPOCH) must come from the data, not the
         # clock. Set for this build only: a later rebuild under `mkdocs serve` gets its own.
         self._set_epoch(str(self.ctx.extras.get("epoch", 0)))
@@ -145,10 +155,10 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
             with phase("render"):
                 self.stamped.close()   # the previous build's (mkdocs serve)
                 self.stamped = PageSpool()
-                self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS, sink=self.stamped.add)
+                self.rendered = render(registry, self.ctx, PROVIDERS, FINISHERS, sink=self.stamped.add,
+                                       background=BACKGROUND)
         except SiteError as err:
             raise PluginError(str(err)) from err
-        config.extra["mulu_manifest_digest"] = self.ctx.extras.get("manifest_digest", "")  # shown in the footer
         self.nav_pages = {src_uri(p.path): p for p in self.rendered.pages if p.nav is not None}
         self.shell_html = {}
         return config
@@ -196,6 +206,8 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
         if page.file.src_uri.startswith(shells.SHELL_DIR + "/"):
             self.shell_html[page.url] = shells.compact(output)
+        elif self.frames is not None and page.file.src_uri in self.nav_pages:
+            self.frames.keep_output(self.nav_pages[page.file.src_uri].path, output)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -204,19 +216,28 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
         shutil.rmtree(site_dir / shells.SHELL_DIR, ignore_errors=True)
         by_depth = {shells.depth(url): shells.Shell(url, html) for url, html in self.shell_html.items()}
         default_description = str(self.description)  # unescaped: Shell.stamp escapes it
-        with phase("stamp"):
-            for page in self.stamped:
+        def stamp(start: int, stop: int) -> None:
+            for page in self.stamped.pages(start, stop):
                 write_page(site_dir, page, by_depth[shells.depth(page.path)].stamp(page, default_description))
+
+        with phase("stamp"):
+            self.stamped.flush()   # before the fork: a buffer both processes held would be written twice
+            in_halves(len(self.stamped), stamp)   # both cores (mulu.core.parallel)
         with phase("data files"):
             write_files(site_dir, self.rendered.files)
         # Same date as MkDocs writes for its own pages (SOURCE_DATE_EPOCH, in UTC).
         lastmod = datetime.fromtimestamp(int(self.ctx.extras.get("epoch", 0)), UTC).date().isoformat()
+        if self.frames is not None:
+            self.frames.keep_build(site_dir, self.ctx, by_depth, config.site_url or "", default_description,
+                                   self.rendered.pages, self.rendered.files, self.stamped.paths,
+                                   search=self.config.search, shard_pages=max(1, self.config.search_shard_pages))
         extend_sitemap(site_dir, config.site_url or "", self.stamped.paths, lastmod, shells.SHELL_DIR + "/")
         self.stamped.close()
         if self.config.search:
             try:
                 with phase("search index"):
-                    index_search(site_dir, max(1, self.config.search_shard_pages))
+                    index_search(site_dir, max(1, self.config.search_shard_pages),
+                                 max(1, self.config.search_shard_mb) * 2**20)
             except SiteError as err:
                 raise PluginError(f"生成搜索索引（Pagefind）失败：\n{err}") from err
         self._restore_epoch()

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from mulu.core.incremental import ProblemCache, blob_id, check_parsed
 from mulu.core.kinds import KIND_BY_NAME, KINDS
 from mulu.core.loading import load_file, load_tree
 from mulu.core.problems import Problem, sort_problems
+from mulu.core.reference import build_reference
 from mulu.core.registry import Registry, build_registry
 from mulu.core.rules import Context
 from mulu.core.schemas import compile_schemas, load_schema_files
@@ -49,11 +52,20 @@ class Opened:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def open_project(root: Path, *, lenient: bool = False) -> Opened:
-    """Load and validate ``root``; ``lenient`` assembles a registry even with problems."""
-    schemas = compile_schemas(load_schema_files(root / "schemas"))
-    tree = load_tree(root, KIND_NAMES)
-    reference, problems = validate_tree(tree, schemas)
+def open_project(root: Path, *, lenient: bool = False, cache: ProblemCache | None = None,
+                 name_blob: Callable[[bytes], str] = blob_id) -> Opened:
+    """Load and validate ``root``; ``lenient`` assembles a registry even with problems.
+    With a validation ``cache`` (mulu build), files unchanged since it was written (blobs
+    named by ``name_blob``) are not checked again: the problems are the same
+    (:func:`mulu.core.incremental.check_parsed`)."""
+    if cache is not None:
+        tree, schema_files, problems = check_parsed(root, cache=cache, name_blob=name_blob)
+        schemas = compile_schemas(schema_files)
+        reference, _ = build_reference(tree.reference)
+    else:
+        schemas = compile_schemas(load_schema_files(root / "schemas"))
+        tree = load_tree(root, KIND_NAMES)
+        reference, problems = validate_tree(tree, schemas)
     problems = sort_problems(problems)
     warnings = [p for p in problems if p.severity == "warning"]
     problems = [p for p in problems if p.severity != "warning"]

@@ -12,15 +12,22 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from mulu.core.incremental import ProblemCache
 from mulu.core.jurisdiction import belongs, restrict
 from mulu.core.problems import format_text
 from mulu.core.registry import Registry
 from mulu.core.status import add_as_of_argument, resolve_as_of
-from mulu.errors import MuluError
+from mulu.errors import GitError, MuluError
+from mulu.history.compare import refuse_tracked_cache
+from mulu.history.git import Repo
 from mulu.history.log import History
 from mulu.project import Opened, open_project, resolve_root
 from mulu.site.phases import phase
+
+if TYPE_CHECKING:
+    from mulu.site.refresh import Frames
 
 HELP = "校验目录数据并构建公开网站（默认输出到 site/）；有问题时不发布，原有网站保持不变。"
 
@@ -60,11 +67,13 @@ class _Collect(logging.Handler):
 
 
 def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as_of: date | None = None,
-               jurisdiction: str = "", site_url: str = "") -> BuildResult:
+               jurisdiction: str = "", site_url: str = "", frames: Frames | None = None) -> BuildResult:
     """Build the (already validated) project into ``out``: into a sibling temporary
     directory first, swapped in only when everything succeeded. Effective statuses are
     computed for ``as_of`` (default: ``MULU_AS_OF``, else today in China). With
-    ``jurisdiction``, the site shows only that jurisdiction's part (:mod:`mulu.core.jurisdiction`)."""
+    ``jurisdiction``, the site shows only that jurisdiction's part (:mod:`mulu.core.jurisdiction`).
+    ``frames`` is filled for updating the site in place later (``mulu serve``,
+    ``mulu.site.refresh``)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
@@ -95,7 +104,7 @@ def build_site(root: Path, opened: Opened, out: Path, *, search: bool = True, as
         plugin = config.plugins.get("mulu")
         if not isinstance(plugin, MuluPlugin):
             return BuildResult(False, f"{config_file} 的 plugins 中没有 mulu：请添加“plugins: [mulu]”。")
-        plugin.prepare(opened, ctx, search=search)
+        plugin.prepare(opened, ctx, search=search, frames=frames)
         # As the mkdocs command line does: plugins may set up and tear down around a build.
         config.plugins.on_startup(command="build", dirty=False)
         try:
@@ -124,6 +133,23 @@ def _history_within(history: History, registry: Registry, code: str) -> History:
                         or (c.action == "removed" and belongs(registry, c.region, code)))
 
 
+def validation_cache(root: Path) -> dict[str, Any]:
+    """How ``mulu build`` validates: with the validation cache (``.mulu-cache/validation/``,
+    shared with ``validate --changed``) in a git work tree that does not track it, so a
+    rebuild checks only what changed, with the same problems as a full check. Without git,
+    or when the repository tracks the cache (a merge request could commit results that hide
+    problems: history.compare.refuse_tracked_cache), every file is checked."""
+    try:
+        repo = Repo.open(root)
+        refuse_tracked_cache(repo)
+    except GitError:
+        return {}
+    except MuluError as err:
+        print(f"注意：{err} 本次构建不使用该缓存，完整校验全部文件。", file=sys.stderr)
+        return {}
+    return {"cache": ProblemCache(root), "name_blob": repo.blob_id}
+
+
 def run(args: argparse.Namespace) -> int:
     root = resolve_root(args.root)
     if not (root / "mkdocs.yml").is_file():
@@ -131,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     as_of = resolve_as_of(args.as_of)
     with phase("validate"):
-        opened = open_project(root)
+        opened = open_project(root, **validation_cache(root))
     if opened.problems or opened.registry is None:
         print(format_text(opened.problems))
         print("构建已取消：请先修正以上问题。网站没有更新。", file=sys.stderr)

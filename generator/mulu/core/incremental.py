@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mulu.core.kinds import KIND_BY_NAME, KINDS
-from mulu.core.loading import Document, LoadedTree, load_file, load_tree, parse_bytes
+from mulu.core.loading import Document, LoadedTree, load_file, load_tree, parse_bytes, read_regular
+from mulu.core.parallel import map_halves
 from mulu.core.problems import Problem, sort_problems
 from mulu.core.rules import Context
 from mulu.core.schemas import Schema, compile_schemas, load_schema_files
@@ -485,6 +486,43 @@ def check_changed(root: Path, *, cache: ProblemCache | None = None, force: Abstr
     problems = check_source(working_tree(root), cache=cache, as_of=as_of, force=force, jobs=jobs, stats=stats, keep=keep)
     cache.save(keep)
     return problems
+
+
+def check_parsed(root: Path, *, cache: ProblemCache, name_blob: Callable[[bytes], str] = blob_id,
+                 jobs: int | None = None, stats: Stats | None = None) -> tuple[LoadedTree, dict[str, Any], list[Problem]]:
+    """Every record of ``root`` parsed (the tree :func:`~mulu.core.loading.load_tree` gives),
+    its schema files, and the problems of a full validation without an as-of date
+    (:func:`~mulu.core.validation.validate_tree`), taken from ``cache`` for the files whose
+    blob and whatever they read of other records are unchanged; the cache is updated.
+
+    For ``mulu build``, which parses every record for the registry anyway: each file is read
+    once, named by ``name_blob`` and parsed, and checked from that parse when it must be."""
+    schema_files = load_schema_files(root / "schemas")
+    tree = load_tree(root, KIND_NAMES, parse=[])
+    listed = [(path, record_path(kind, path)) for kind in KIND_NAMES for path in tree.files[kind]]
+
+    def read(part: Sequence[tuple[Path, str]]) -> list[tuple[str, tuple[Document | None, list[Problem]]]]:
+        out = []
+        for path, rel in part:
+            raw, found = read_regular(path, rel)
+            # A file that cannot be read is never taken from the cache (its problem may differ).
+            blob = name_blob(raw) if raw is not None else "unreadable-" + os.urandom(8).hex()
+            out.append((blob, parse_bytes(raw, rel) if raw is not None else (None, found)))
+        return out
+
+    # Parsing is most of the work: half of it in a second process (mulu.core.parallel).
+    done = map_halves(listed, read, PARALLEL_FROM)
+    blobs = {rel: blob for (_, rel), (blob, _) in zip(listed, done)}
+    parsed = {rel: result for (_, rel), (_, result) in zip(listed, done)}
+    keep: dict[str, set[str]] = {}
+    problems = check_tree(tree, schema_files, Files(blobs, lambda kind, rel: parsed[rel]), cache=cache,
+                          jobs=jobs, stats=stats, keep=keep)
+    cache.save(keep)
+    # check_tree put documents without positions for cached notices, specs and shortage
+    # lists into the tree: the registry gets the parsed ones, in load_tree's order.
+    records = {kind: [doc for doc, _ in (parsed[record_path(kind, p)] for p in tree.files[kind]) if doc is not None]
+               for kind in KIND_NAMES}
+    return replace(tree, records=records), schema_files, problems
 
 
 def bytes_loader(contents: Callable[[str], bytes | None]) -> Callable[[str, str], tuple[Document | None, list[Problem]]]:

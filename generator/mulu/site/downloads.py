@@ -24,6 +24,8 @@ from mulu.core.status import EffectiveStatus
 from mulu.sheets.columns import DIGEST_HEADER, NOTICE_NUMBER_HEADERS, TABLES
 from mulu.sheets.tables import (
     DOWNLOADS,
+    XLSX_MEMO,
+    XlsxMemo,
     frame_csv,
     frame_xlsx,
     records_frame,
@@ -132,7 +134,10 @@ def download_files(registry: Registry, ctx: SiteContext) -> Iterator[DataFile]:
         frame = download_frame(registry, ctx, kind, records, found)  # once for both spreadsheets
         csvs[kind] = frame_csv(frame)
         yield DataFile(f"{DOWNLOADS}/{kind}.csv", csvs[kind])
-        yield DataFile(f"{DOWNLOADS}/{kind}.xlsx", frame_xlsx(frame, KIND_BY_NAME[kind].title, ctx.generated_at))
+        memo = ctx.extras.get(XLSX_MEMO)   # mulu serve keeps workbooks between updates
+        title = KIND_BY_NAME[kind].title
+        yield DataFile(f"{DOWNLOADS}/{kind}.xlsx", memo.xlsx(frame, title, ctx.generated_at) if isinstance(memo, XlsxMemo)
+                       else frame_xlsx(frame, title, ctx.generated_at))
     package = datapackage(registry, ctx, kinds, csvs)
     yield DataFile(f"{DOWNLOADS}/datapackage.json",
                    (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

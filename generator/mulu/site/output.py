@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from mulu.errors import SiteError
@@ -67,6 +67,11 @@ def extend_sitemap(site_dir: Path, site_url: str, paths: list[str], lastmod: str
 # (Pagefind's mergeIndex; search.js reads the list from SHARDS_FILE). A site up to this size
 # gets one index exactly as before.
 SHARD_PAGES = 8_000
+# ... and at most this many bytes of HTML: Pagefind's memory follows the text it indexes, about
+# 16-20 MB for each MB of record pages (measured at 10,000 records, docs/dev/scale.md), so
+# 64 MB keeps a Pagefind process near 1.3 GB whatever the pages hold (8,000 pages of 100,000
+# records took 2.65 GB).
+SHARD_BYTES = 64 * 2**20
 SHARDS_FILE = "mulu-shards.json"
 PARALLEL = 2   # Pagefind processes at a time: both cores, two shards' memory
 
@@ -82,9 +87,23 @@ def html_pages(site_dir: Path) -> list[str]:
     return sorted(found)
 
 
-def shards(pages: list[str], size: int) -> list[list[str]]:
-    """``pages`` cut into consecutive shards of at most ``size`` (at least one shard)."""
-    return [pages[i:i + size] for i in range(0, len(pages), size)] or [[]]
+def shards(pages: list[str], size: int, budget: int = 0,
+           size_of: Callable[[str], int] | None = None) -> list[list[str]]:
+    """``pages`` cut into consecutive shards of at most ``size`` pages and, with a ``budget``,
+    at most ``budget`` bytes by ``size_of`` (a page larger than that is a shard of its own);
+    at least one shard."""
+    if not budget or size_of is None:
+        return [pages[i:i + size] for i in range(0, len(pages), size)] or [[]]
+    out: list[list[str]] = [[]]
+    held = 0
+    for page in pages:
+        weight = size_of(page)
+        if out[-1] and (len(out[-1]) >= size or held + weight > budget):
+            out.append([])
+            held = 0
+        out[-1].append(page)
+        held += weight
+    return out
 
 
 def _pagefind(site: Path, output: Path | None = None) -> subprocess.Popen[str]:
@@ -94,13 +113,13 @@ def _pagefind(site: Path, output: Path | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def index_search(site_dir: Path, shard_pages: int = SHARD_PAGES) -> str:
+def index_search(site_dir: Path, shard_pages: int = SHARD_PAGES, shard_bytes: int = SHARD_BYTES) -> str:
     """Build the Pagefind index into ``site_dir/pagefind`` with the options of
     :mod:`mulu.site.search` (no segmentation: pages carry their own words);
-    sites of more than ``shard_pages`` pages get one index per shard (``pagefind/``, then
+    sites of more than ``shard_pages`` pages or ``shard_bytes`` of HTML get one index per shard (``pagefind/``, then
     ``pagefind/shard-1/`` …), each made by Pagefind from hard links to its pages, at most
     ``PARALLEL`` at a time, and ``pagefind/mulu-shards.json`` lists the extra ones."""
-    parts = shards(html_pages(site_dir), shard_pages)
+    parts = shards(html_pages(site_dir), shard_pages, shard_bytes, lambda rel: (site_dir / rel).stat().st_size)
     if len(parts) == 1:
         jobs = [(_pagefind(site_dir), None)]
         out = _wait(jobs)

@@ -68,4 +68,9 @@ PROVIDERS: tuple[ProviderFn, ...] = (
     search_page,
 )
 
+# Run in a second process while this one makes everything else (mulu.core.parallel): the
+# downloads (spreadsheets are slow to write) take about as long as all the other providers
+# together (CPU seconds at 10,000 records: 8.0 against 6.5; docs/dev/scale.md).
+BACKGROUND: frozenset[ProviderFn] = frozenset({download_files})
+
 FINISHERS: tuple[FinisherFn, ...] = (manifest_files,)

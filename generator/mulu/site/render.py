@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
+from mulu.core.parallel import Forked, can_fork
 from mulu.core.registry import Registry
 from mulu.errors import SiteError
 from mulu.site.model import DataFile, Page, ProviderFn, SiteContext
@@ -32,10 +33,25 @@ def _check_path(path: str, what: str, owner: str) -> None:
         raise SiteError(f"{owner} 生成的{what}路径不合法：{path!r}（应为相对站点根目录的路径）。")
 
 
+def _owner(fn: Callable[..., object]) -> str:
+    return getattr(fn, "__qualname__", repr(fn))
+
+
+def _made(registry: Registry, ctx: SiteContext, providers: list[ProviderFn]) -> list[list[Page | DataFile]]:
+    """What each of ``providers`` makes (run in a forked child: see :func:`render`)."""
+    return [[with_terms(item) if isinstance(item, Page) else item for item in provider(registry, ctx)]
+            for provider in providers]
+
+
 def render(registry: Registry, ctx: SiteContext, providers: Iterable[ProviderFn],
-           finishers: Iterable[FinisherFn] = (), sink: PageSink | None = None) -> Rendered:
+           finishers: Iterable[FinisherFn] = (), sink: PageSink | None = None,
+           background: Collection[ProviderFn] = ()) -> Rendered:
     """Call every provider once, then every finisher with the data files made so far;
-    pages are directory paths, data files file paths. Pages ``sink`` takes are not kept."""
+    pages are directory paths, data files file paths. Pages ``sink`` takes are not kept.
+
+    Providers in ``background`` run in a forked child at the same time as the others
+    (:mod:`mulu.core.parallel`; not when only one process is allowed); what they make is
+    taken in provider order as if made here, so the result is the same either way."""
     pages: list[Page] = []
     sunk = 0
     files: list[DataFile] = []
@@ -65,10 +81,26 @@ def render(registry: Registry, ctx: SiteContext, providers: Iterable[ProviderFn]
 
     shared = ctx.extras
     registry, ctx = public_view(registry, ctx)   # e.g. trainers' names masked (config privacy)
-    for provider in providers:
-        collect(getattr(provider, "__qualname__", repr(provider)), provider(registry, ctx))
+    providers = list(providers)
+    away = [p for p in providers if p in background] if can_fork() else []
+    forked = Forked(lambda: _made(registry, ctx, away)) if away else None
+    try:
+        # Providers before the child's first one are taken as they make their pages (the
+        # sink streams them); later ones are held until the child's results are in, so
+        # everything is taken in provider order while both processes work.
+        first = providers.index(away[0]) if away else len(providers)
+        for provider in providers[:first]:
+            collect(_owner(provider), provider(registry, ctx))
+        held = {i: _made(registry, ctx, [p])[0] for i, p in enumerate(providers) if i > first and p not in away}
+        if forked is not None:
+            theirs, forked = forked.result(), None
+            for i, provider in enumerate(providers[first:], start=first):
+                collect(_owner(provider), theirs.pop(0) if provider in away else held.pop(i))
+    finally:
+        if forked is not None:
+            forked.cancel()
     for finisher in finishers:
-        collect(getattr(finisher, "__qualname__", repr(finisher)), finisher(registry, ctx, list(files)))
+        collect(_owner(finisher), finisher(registry, ctx, list(files)))
     # What providers and finishers leave for the caller (e.g. the manifest digest) reaches it
     # even when the public view worked on a copy of the context.
     shared.update({k: v for k, v in ctx.extras.items() if k not in shared})
