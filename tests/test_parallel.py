@@ -4,7 +4,10 @@ a forked process) and publishes exactly the same site as a build in one process.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,20 +66,21 @@ def test_two_processes_publish_the_same_site_as_one(tmp_path: Path, monkeypatch:
     assert len([n for n in serial if n.endswith("index.html")]) > (records or 50)
 
 
-@pytest.fixture
-def opened_sample(tmp_path: Path) -> tuple[Registry, SiteContext]:
-    project = copy_project(tmp_path / "project")
+def opened_sample(project: Path) -> tuple[Registry, SiteContext]:
     opened = open_project(project)
     assert opened.registry is not None
     return opened.registry, build_context(opened.registry, project)
 
 
-def test_providers_of_the_child_come_back_in_provider_order(opened_sample: tuple[Registry, SiteContext],
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    registry, ctx = opened_sample
-    monkeypatch.setenv("MULU_JOBS", "1")
+# The checks below fork, which mulu refuses in a process running other threads (can_fork), and
+# a test worker may still run threads of earlier tests (the browser tests' web servers). So each
+# runs in a new interpreter: this file run as a script (see the end), given the sample project.
+
+def check_child_comes_back_in_provider_order(project: Path) -> None:
+    registry, ctx = opened_sample(project)
+    os.environ["MULU_JOBS"] = "1"
     serial = render(registry, ctx, PROVIDERS, FINISHERS)
-    monkeypatch.setenv("MULU_JOBS", "2")
+    os.environ["MULU_JOBS"] = "2"
     before = parallel.forks()
     forked = render(registry, ctx, PROVIDERS, FINISHERS, background=BACKGROUND)
     assert parallel.forks() == before + 1
@@ -85,10 +89,9 @@ def test_providers_of_the_child_come_back_in_provider_order(opened_sample: tuple
     assert forked.files == serial.files
 
 
-def test_a_failure_in_the_child_reaches_the_user_in_chinese(opened_sample: tuple[Registry, SiteContext],
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    registry, ctx = opened_sample
-    monkeypatch.setenv("MULU_JOBS", "2")
+def check_failure_in_child_reaches_the_user(project: Path) -> None:
+    registry, ctx = opened_sample(project)
+    assert render_module.can_fork()
 
     def broken(registry: Registry, ctx: SiteContext) -> list[Page | DataFile]:
         raise SiteError("示例错误：某个数据文件无法生成，请检查配置。")
@@ -96,24 +99,37 @@ def test_a_failure_in_the_child_reaches_the_user_in_chinese(opened_sample: tuple
     def same_path(registry: Registry, ctx: SiteContext) -> list[Page | DataFile]:
         return [DataFile("api/v1/index.json", b"{}")]
 
+    before = parallel.forks()
     with pytest.raises(SiteError, match="示例错误：某个数据文件无法生成"):
         render(registry, ctx, [*PROVIDERS, broken], background={broken})
     # Two providers at one path are refused even when one of them ran in the child.
     with pytest.raises(SiteError, match="都生成了 api/v1/index.json"):
         render(registry, ctx, [*PROVIDERS, same_path], background={same_path})
+    assert parallel.forks() == before + 2
 
 
-def test_a_child_that_dies_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MULU_JOBS", "2")
+def check_child_that_dies_is_reported(project: Path) -> None:
     assert render_module.can_fork()
 
     def dies() -> int:
-        import os
         os._exit(3)
 
     with pytest.raises(MuluError, match="并行子进程意外退出（退出码 3"):
         parallel.Forked(dies).result()
     assert parallel.Forked(lambda: [1, "二"]).result() == [1, "二"]
+
+
+CHECKS = {f.__name__: f for f in (check_child_comes_back_in_provider_order, check_failure_in_child_reaches_the_user,
+                                   check_child_that_dies_is_reported)}
+
+
+@pytest.mark.parametrize("check", sorted(CHECKS))
+def test_forked_render_in_a_process_of_its_own(tmp_path: Path, check: str) -> None:
+    project = copy_project(tmp_path / "project")
+    proc = subprocess.run([sys.executable, __file__, check, str(project)], capture_output=True, text=True,
+                          env={**os.environ, "MULU_JOBS": "2"}, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[-1:] == [f"{check}: ok"]
 
 
 def test_relative_links_are_those_of_posixpath() -> None:
@@ -164,3 +180,8 @@ def test_search_shards_are_cut_by_bytes_as_well_as_pages() -> None:
     assert shards(pages, 2, 80, sizes.__getitem__) == [["a", "b"], ["c"], ["d"], ["e", "f"], ["g"]]
     assert shards(pages, 3) == [["a", "b", "c"], ["d", "e", "f"], ["g"]]
     assert all(sum(sizes[p] for p in part) <= 80 or len(part) == 1 for part in shards(pages, 10, 80, sizes.__getitem__))
+
+
+if __name__ == "__main__":   # run by test_forked_render_in_a_process_of_its_own
+    CHECKS[sys.argv[1]](Path(sys.argv[2]))
+    print(f"{sys.argv[1]}: ok")
