@@ -18,7 +18,9 @@ rebuild with a warm history cache. Reported per size:
 * the incremental rebuild ``mulu serve`` does after one record is saved (``--serve-once``:
   ``mulu.commands.serve.Preview``, the same code path: a full build, then one edit of a
   programme's name and the update in place), with and without search, beside that process's
-  own full build; ``--no-incremental`` skips it.
+  own full build; and ``mulu validate --changed HEAD`` and ``mulu diff HEAD`` after a one-record
+  change beside a full ``mulu validate`` (``bench_changed.measure``, one repeat);
+  ``--no-incremental`` skips both.
 
 Figures go to stdout (a Markdown table at the end) and to benchmarks/out/bench_scale.json.
 The machine is shared: note its load (printed) beside any figure you quote.
@@ -41,6 +43,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "benchmarks" / "out"
 sys.path.insert(0, str(REPO / "generator"))   # this checkout's mulu, not an installed one
+
+from bench_changed import measure as measure_changed  # noqa: E402  (validate --changed and diff, beside validate)
 
 from mulu.site.sizes import site_bytes  # noqa: E402  (the one byte counter; the size test uses it too)
 
@@ -206,6 +210,8 @@ def bench(n: int, work: Path, per_kind_api: bool = False, once: bool = False,
     if with_incremental:
         result["serve_search"] = incremental(project, True)
         result["serve_no_search"] = incremental(project, False)
+        (project / ".gitignore").write_text("/.mulu-cache/\n/site/\n", encoding="utf-8")   # as a checkout has it
+        result["changed"] = {label: round(wall, 2) for label, (wall, _) in measure_changed(project, 1).items()}
     return result
 
 
@@ -215,12 +221,16 @@ def table(rows: list[dict[str, object]]) -> str:
             ("kb_per_record", "published KB per record"),
             ("counted_kb_per_record", "KB per record without theme assets"), ("site_mb", "site (MB)"), ("files", "files"),
             ("serve_search", "serve: full build / one-record update, with search (s)"),
-            ("serve_no_search", "serve --no-search: full / update (s)")]
+            ("serve_no_search", "serve --no-search: full / update (s)"),
+            ("changed", "validate full / --changed, diff, one record changed (s)")]
 
     def cell(row: dict[str, object], key: str) -> str:
         value = row.get(key, "—")
-        if isinstance(value, dict):
+        if isinstance(value, dict) and "full_s" in value:
             return f"{value['full_s']} / {value['incremental_s']}"
+        if isinstance(value, dict):   # bench_changed.measure
+            return (f"{value['validate (full)']} / {value['validate --changed (one record changed)']}, "
+                    f"{value['diff (one record changed)']}")
         return str(value)
 
     lines = ["| " + " | ".join(k[1] for k in keys) + " |", "|" + "---|" * len(keys)]
