@@ -68,9 +68,10 @@ def extend_sitemap(site_dir: Path, site_url: str, paths: list[str], lastmod: str
 # gets one index exactly as before.
 SHARD_PAGES = 8_000
 # ... and at most this many bytes of HTML: Pagefind's memory follows the text it indexes, about
-# 16-20 MB for each MB of record pages (measured at 10,000 records, docs/dev/scale.md), so
-# 64 MB keeps a Pagefind process near 1.3 GB whatever the pages hold (8,000 pages of 100,000
-# records took 2.65 GB).
+# 29 MB for each MB of record pages with the pair index (docs/dev/scale.md), so 64 MB keeps a
+# Pagefind process near 2 GB whatever the pages hold (8,000 pages of 100,000 records once took
+# 2.65 GB). Smaller shards cost the first search one more request each, so 10,000 records stay
+# in two shards; search_shard_mb lowers it for hosts with less memory.
 SHARD_BYTES = 64 * 2**20
 SHARDS_FILE = "mulu-shards.json"
 PARALLEL = 2   # Pagefind processes at a time: both cores, two shards' memory
