@@ -42,9 +42,10 @@ def edit(path: Path, pattern: str, replacement: str) -> None:
 
 
 def test_updates_in_place_equal_a_full_build_after_each_kind_of_edit(project: Path, mulu, tmp_path: Path, capsys):
-    # Small Pagefind shards, so that the sample site has several and an edit re-indexes some only.
+    # Small Pagefind shards, so that the sample site has several and an edit re-indexes some only;
+    # the byte limit is what cuts them (as at 10,000 records), the page limit only backs it up.
     config = project / "mkdocs.yml"
-    config.write_text(re.sub(r"^  - mulu\b.*$", "  - mulu:\n      search_shard_pages: 150",
+    config.write_text(re.sub(r"^  - mulu\b.*$", "  - mulu:\n      search_shard_pages: 150\n      search_shard_mb: 1",
                              config.read_text(encoding="utf-8"), count=1, flags=re.M), encoding="utf-8")
     assert "search_shard_pages: 150" in config.read_text(encoding="utf-8")
     site = project / "site"

@@ -227,17 +227,17 @@ class MuluPlugin(BasePlugin[MuluPluginConfig]):
             write_files(site_dir, self.rendered.files)
         # Same date as MkDocs writes for its own pages (SOURCE_DATE_EPOCH, in UTC).
         lastmod = datetime.fromtimestamp(int(self.ctx.extras.get("epoch", 0)), UTC).date().isoformat()
+        shard_pages, shard_bytes = max(1, self.config.search_shard_pages), max(1, self.config.search_shard_mb) * 2**20
         if self.frames is not None:
             self.frames.keep_build(site_dir, self.ctx, by_depth, config.site_url or "", default_description,
                                    self.rendered.pages, self.rendered.files, self.stamped.paths,
-                                   search=self.config.search, shard_pages=max(1, self.config.search_shard_pages))
+                                   search=self.config.search, shard_pages=shard_pages, shard_bytes=shard_bytes)
         extend_sitemap(site_dir, config.site_url or "", self.stamped.paths, lastmod, shells.SHELL_DIR + "/")
         self.stamped.close()
         if self.config.search:
             try:
                 with phase("search index"):
-                    index_search(site_dir, max(1, self.config.search_shard_pages),
-                                 max(1, self.config.search_shard_mb) * 2**20)
+                    index_search(site_dir, shard_pages, shard_bytes)
             except SiteError as err:
                 raise PluginError(f"生成搜索索引（Pagefind）失败：\n{err}") from err
         self._restore_epoch()

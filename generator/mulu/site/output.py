@@ -114,29 +114,43 @@ def _pagefind(site: Path, output: Path | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+def site_shards(site_dir: Path, shard_pages: int = SHARD_PAGES, shard_bytes: int = SHARD_BYTES) -> list[list[str]]:
+    """The site's HTML pages as its search index is cut: at most ``shard_pages`` pages and
+    ``shard_bytes`` of HTML a shard. The one rule for full builds and in-place updates
+    (mulu.site.refresh), so that both make the same index."""
+    return shards(html_pages(site_dir), shard_pages, shard_bytes, lambda rel: (site_dir / rel).stat().st_size)
+
+
 def index_search(site_dir: Path, shard_pages: int = SHARD_PAGES, shard_bytes: int = SHARD_BYTES) -> str:
     """Build the Pagefind index into ``site_dir/pagefind`` with the options of
     :mod:`mulu.site.search` (no segmentation: pages carry their own words);
-    sites of more than ``shard_pages`` pages or ``shard_bytes`` of HTML get one index per shard (``pagefind/``, then
-    ``pagefind/shard-1/`` …), each made by Pagefind from hard links to its pages, at most
-    ``PARALLEL`` at a time, and ``pagefind/mulu-shards.json`` lists the extra ones."""
-    parts = shards(html_pages(site_dir), shard_pages, shard_bytes, lambda rel: (site_dir / rel).stat().st_size)
+    sites of more than ``shard_pages`` pages or ``shard_bytes`` of HTML get one index per shard
+    (:func:`site_shards`, :func:`index_shards`)."""
+    parts = site_shards(site_dir, shard_pages, shard_bytes)
+    return index_shards(site_dir, parts, range(len(parts)))
+
+
+def index_shards(site_dir: Path, parts: list[list[str]], numbers: Sequence[int]) -> str:
+    """Index the shards ``numbers`` of ``parts`` (:func:`site_shards`): one shard is the site
+    folder itself (``pagefind/``); of several, shard N goes to ``pagefind/shard-N/`` (0 to
+    ``pagefind/``), each made by Pagefind from hard links to its pages, at most ``PARALLEL`` at
+    a time, and ``pagefind/mulu-shards.json`` lists the extra ones. Returns Pagefind's output."""
+    index = site_dir / "pagefind"
     if len(parts) == 1:
-        jobs = [(_pagefind(site_dir), None)]
-        out = _wait(jobs)
-        (site_dir / "pagefind" / SHARDS_FILE).write_text("[]\n", encoding="utf-8")
+        out = _wait([(_pagefind(site_dir), None)]) if 0 in numbers else ""
+        (index / SHARDS_FILE).write_text("[]\n", encoding="utf-8")
         return out
     staging = Path(tempfile.mkdtemp(prefix=".pagefind-shards-", dir=site_dir.parent))
     started: list[subprocess.Popen[str]] = []
     try:
         outputs: list[str] = []
         running: list[tuple[subprocess.Popen[str], Path | None]] = []
-        for number, pages in enumerate(parts):
+        for number in numbers:
             tree = staging / str(number)
-            for rel in pages:
+            for rel in parts[number]:
                 (tree / rel).parent.mkdir(parents=True, exist_ok=True)
                 _link(site_dir / rel, tree / rel)
-            target = site_dir / "pagefind" / (f"shard-{number}" if number else "")
+            target = index / (f"shard-{number}" if number else "")
             running.append((_pagefind(tree, target), tree))
             started.append(running[-1][0])
             if len(running) >= PARALLEL:
@@ -150,7 +164,7 @@ def index_search(site_dir: Path, shard_pages: int = SHARD_PAGES, shard_bytes: in
                 proc.wait()
         shutil.rmtree(staging, ignore_errors=True)
     names = [f"shard-{n}/" for n in range(1, len(parts))]
-    (site_dir / "pagefind" / SHARDS_FILE).write_text(json.dumps(names) + "\n", encoding="utf-8")
+    (index / SHARDS_FILE).write_text(json.dumps(names) + "\n", encoding="utf-8")
     return "".join(outputs)
 
 

@@ -16,27 +16,20 @@ page's description is replaced in its head.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import shutil
-import subprocess
-import sys
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from mulu.core.registry import Registry
-from mulu.errors import SiteError
 from mulu.sheets.tables import XLSX_MEMO, XlsxMemo
 from mulu.site.html import esc
 from mulu.site.model import DataFile, Page, SiteContext
-from mulu.site.output import PARALLEL, SHARDS_FILE, extend_sitemap, html_pages, shards
+from mulu.site.output import extend_sitemap, index_shards, site_shards
 from mulu.site.phases import phase
 from mulu.site.providers import FINISHERS, PROVIDERS
 from mulu.site.render import render
-from mulu.site.search import PAGEFIND_OPTIONS
 from mulu.site.shell import SHELL_DIR, Shell, depth
 from mulu.site.spool import PageSpool
 
@@ -76,6 +69,7 @@ class Frames:
     search: bool = False                                    # whether Pagefind indexed it
     xlsx: XlsxMemo = field(default_factory=XlsxMemo)        # workbooks, kept between updates
     shard_pages: int = 1
+    shard_bytes: int = 0
 
     def keep_output(self, path: str, output: str) -> None:
         """Note a navigation page's MkDocs output (``on_post_page``)."""
@@ -83,7 +77,7 @@ class Frames:
 
     def keep_build(self, site_dir: Path, ctx: SiteContext, by_depth: dict[int, Shell], site_url: str, description: str,
                    pages: list[Page], files: Iterable[DataFile], stamped: list[str], *, search: bool,
-                   shard_pages: int) -> None:
+                   shard_pages: int, shard_bytes: int) -> None:
         """Note the rest at the end of the build (``on_post_build``, before the sitemap is extended)."""
         sitemap = site_dir / "sitemap.xml"
         self.sitemap = sitemap.read_text(encoding="utf-8") if sitemap.is_file() else None
@@ -92,7 +86,7 @@ class Frames:
         self.files = {f.path: _sha(f.content) for f in files}
         self.stamped = list(stamped)
         self.context = context_key(ctx)
-        self.search, self.shard_pages = search, shard_pages
+        self.search, self.shard_pages, self.shard_bytes = search, shard_pages, shard_bytes
 
 
 @dataclass
@@ -108,6 +102,7 @@ class SiteState:
     stamped: list[str]
     search: bool
     shard_pages: int
+    shard_bytes: int
     shard_lists: list[list[str]]
 
 
@@ -151,8 +146,8 @@ def record_state(site_dir: Path, frames: Frames) -> SiteState:
     for path in [p.path for p in frames.pages] + frames.stamped:
         digests[page_file(path)] = _sha((site_dir / page_file(path)).read_bytes())
     state = SiteState(frames, frames.context, {p.path: nav_key(p) for p in frames.pages}, heads, uncut, digests,
-                      list(frames.stamped), frames.search, frames.shard_pages,
-                      shards(html_pages(site_dir), frames.shard_pages) if frames.search else [])
+                      list(frames.stamped), frames.search, frames.shard_pages, frames.shard_bytes,
+                      site_shards(site_dir, frames.shard_pages, frames.shard_bytes) if frames.search else [])
     # Cut into heads and digests: the whole outputs and pages are not kept.
     frames.outputs, frames.pages, frames.files, frames.stamped = {}, [], {}, []
     return state
@@ -262,24 +257,6 @@ def _sitemap(site_dir: Path, state: SiteState, ctx: SiteContext, paths: list[str
     extend_sitemap(site_dir, state.frames.site_url, paths, lastmod, SHELL_DIR + "/")
 
 
-def _pagefind(tree: Path, output: Path) -> subprocess.Popen[str]:
-    """Start indexing the pages under ``tree`` into ``output`` as :func:`mulu.site.output.index_search` does."""
-    return subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(tree), "--quiet", *PAGEFIND_OPTIONS,
-                             "--output-path", str(output)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def _finish(running: list[subprocess.Popen[str]]) -> None:
-    """Wait for Pagefind processes; SiteError with the end of a failure's output (the others stopped)."""
-    for proc in running:
-        text, _ = proc.communicate()
-        if proc.returncode != 0:
-            for other in running:
-                if other.poll() is None:
-                    other.kill()
-                    other.wait()
-            raise SiteError(text.strip()[-2000:])
-
-
 def _clear(target: Path, keep_shards: bool) -> None:
     """Remove a Pagefind index's files (the main index keeps its ``shard-N`` folders)."""
     if not target.is_dir():
@@ -295,7 +272,7 @@ def _clear(target: Path, keep_shards: bool) -> None:
 
 def _reindex(site_dir: Path, state: SiteState, changed: set[str]) -> list[int]:
     """Re-index the shards whose pages changed or moved between shards; returns their numbers."""
-    parts = shards(html_pages(site_dir), state.shard_pages)
+    parts = site_shards(site_dir, state.shard_pages, state.shard_bytes)
     todo = [n for n, pages in enumerate(parts)
             if n >= len(state.shard_lists) or pages != state.shard_lists[n] or changed.intersection(pages)]
     index = site_dir / "pagefind"
@@ -303,34 +280,8 @@ def _reindex(site_dir: Path, state: SiteState, changed: set[str]) -> list[int]:
         shutil.rmtree(index / f"shard-{gone}", ignore_errors=True)
     if not todo and len(parts) == len(state.shard_lists):
         return []
-    staging = Path(tempfile.mkdtemp(prefix=".pagefind-refresh-", dir=site_dir.parent))
-    running: list[subprocess.Popen[str]] = []
-    try:
-        for number in todo:
-            target = index / (f"shard-{number}" if number else "")
-            _clear(target, keep_shards=number == 0)
-            tree = site_dir   # one shard: the full build indexes the site folder itself
-            if len(parts) > 1:
-                tree = staging / str(number)
-                for rel in parts[number]:
-                    (tree / rel).parent.mkdir(parents=True, exist_ok=True)
-                    try:
-                        os.link(site_dir / rel, tree / rel)   # no bytes copied
-                    except OSError:
-                        shutil.copy2(site_dir / rel, tree / rel)
-            running.append(_pagefind(tree, target))
-            if len(running) >= PARALLEL:   # both cores, as the full build
-                _finish(running[:1])
-                running = running[1:]
-        _finish(running)
-        running = []
-    finally:
-        for proc in running:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        shutil.rmtree(staging, ignore_errors=True)
-    names = [f"shard-{n}/" for n in range(1, len(parts))]
-    (index / SHARDS_FILE).write_text(json.dumps(names) + "\n" if len(parts) > 1 else "[]\n", encoding="utf-8")
+    for number in todo:
+        _clear(index / (f"shard-{number}" if number else ""), keep_shards=number == 0)
+    index_shards(site_dir, parts, todo)
     state.shard_lists = parts
     return todo
