@@ -16,9 +16,9 @@ from pathlib import Path
 from mulu.core.incremental import KIND_NAMES, ProblemCache, check_source, record_path, working_tree
 from mulu.core.loading import Document, load_file
 from mulu.core.problems import Problem
+from mulu.core.reference import build_reference
 from mulu.core.registry import Registry, build_registry
 from mulu.core.schemas import compile_schemas
-from mulu.core.validation import validate_frame
 
 
 @dataclass(frozen=True)
@@ -63,5 +63,5 @@ class LiveProject:
                 tree.records[kind].append(known[1])
         self.docs = docs
         schemas = compile_schemas(dict(source.schema_files))
-        reference, _, _ = validate_frame(tree, schemas)
+        reference, _ = build_reference(tree.reference)   # its problems were reported by the check above
         return Opening([], warnings, build_registry(tree, reference, schemas))
