@@ -560,3 +560,23 @@ def test_gitlab_pip_cache_is_not_shared_with_pages() -> None:
     assert ci["pages"]["cache"] == []
     assert "$CI_PIPELINE_SOURCE" in ci["default"]["cache"]["key"]
     assert ci["owners"]["cache"] == []
+
+
+@pytest.mark.parametrize("written", ["r_370300", "R-370300", "k.programmes"])
+def test_a_record_cannot_borrow_another_regions_search_filter(project: Path, mulu, written: str) -> None:
+    """A 哈尔滨 institution writes 淄博's filter word into its address, so that the search
+    results page filtered by 淄博市 (or by programmes) would list it: validation refuses it."""
+    rel = "registry/institutions/12230000414002874A.yml"
+    path = project / rel
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("address: "))
+    lines[at] = lines[at].rstrip("\n") + f" {written}\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    result = mulu("validate", cwd=project)
+    assert result.code == 1, result.out
+    found = [line for line in result.out.splitlines() if "保留写法" in line]
+    assert len(found) == 1 and found[0].startswith(f"{rel}:{at + 1}:") and "[address]" in found[0] and written in found[0]
+    # Ordinary text with letters and numbers is not caught: K-12, room r2-370300, a code in words.
+    lines[at] = "address: 哈尔滨市香坊区公滨路 415 号（K-12 实训楼 r2-370300 室，邮编 150036）\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    assert "保留写法" not in mulu("validate", cwd=project).out

@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,18 @@ def get_path(data: Any, path: FieldPath) -> Any:
         else:
             return None
     return data
+
+
+def string_values(data: Any, at: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
+    """Every string inside ``data`` (dicts and lists), with its field path."""
+    if isinstance(data, str):
+        yield at, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from string_values(value, (*at, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from string_values(value, (*at, i))
 
 
 def field_name(path: FieldPath) -> str:

@@ -5,11 +5,9 @@ public contact (``"x-public-contact": true``, e.g. a unit's contact phone)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
-from mulu.core.loading import Document, FieldPath, field_name
+from mulu.core.loading import Document, field_name, string_values
 from mulu.core.problems import Problem
 from mulu.core.schemas import Schema
 
@@ -46,17 +44,6 @@ def find_mobiles(text: str) -> list[str]:
     return [m.group(0) for m in _MOBILE.finditer(text)]
 
 
-def _strings(data: Any, at: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
-    if isinstance(data, str):
-        yield at, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*at, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, (*at, i))
-
-
 def _mask(text: str) -> str:
     compact = re.sub(r"[^0-9Xx]", "", text.removeprefix("+86"))
     return compact[:3] + "*" * (len(compact) - 7) + compact[-4:]
@@ -65,7 +52,7 @@ def _mask(text: str) -> str:
 def personal_data_problems(schema: Schema, doc: Document) -> list[Problem]:
     """Every resident ID number, and every mobile number outside a public contact field."""
     problems = []
-    for path, text in _strings(doc.data):
+    for path, text in string_values(doc.data):
         if not any(ch.isdigit() for ch in text):
             continue
         found = [(f"身份证号 {_mask(n)}", "身份证号不得公开") for n in find_resident_ids(text)]

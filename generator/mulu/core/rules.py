@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -11,7 +12,7 @@ from typing import Any
 
 from mulu.core import creditcode
 from mulu.core.kinds import KIND_BY_NAME, credit_codes, occupation_uses, references
-from mulu.core.loading import Document, FieldPath, field_name, get_path, items
+from mulu.core.loading import Document, FieldPath, field_name, get_path, items, string_values
 from mulu.core.problems import Problem, Severity
 from mulu.core.reference import Reference
 from mulu.core.shortages import ShortageEntry, as_of_date, programme_uplifts
@@ -302,17 +303,6 @@ PROSE_FIELDS = frozenset({"address", "basis", "definition", "edition_note", "kno
                           "requirements", "source", "summary", "target", "venue"})
 
 
-def _strings(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, inner in value.items():
-            yield from _strings(inner, path + (key,))
-    elif isinstance(value, list):
-        for i, inner in enumerate(value):
-            yield from _strings(inner, path + (i,))
-
-
 def _unseen(ch: str, prose: bool) -> str | None:
     """Why a character may not appear in text: controls, bidirectional overrides and
     zero-width characters look like nothing (or reorder what is shown) but change the value."""
@@ -334,7 +324,7 @@ def _unseen(ch: str, prose: bool) -> str | None:
 def clean_text_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
     """Every string is clean text: no control, bidirectional-override or zero-width characters;
     one-line fields hold no line break (not even a final one)."""
-    for path, value in _strings(data, ()):
+    for path, value in string_values(data):
         last = next((p for p in reversed(path) if isinstance(p, str)), "")
         prose = last in PROSE_FIELDS
         for index, ch in enumerate(value):
@@ -348,6 +338,23 @@ def clean_text_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
                 yield path, (f"第 {index + 1} 个字符是{why}：请删除它后重新输入这段文字"
                              "（常见于从网页、Word 或 PDF 复制的文本）。")
                 break
+
+
+# The search results page filters by kind and region with words every record page carries
+# (mulu.site.search.filter_words): k_<kind>, and r_<code> for the region and each parent.
+KIND_PREFIX, REGION_PREFIX = "k_", "r_"
+# Such a word as the index sees it: any letter case, joined by _ - or . (codes are indexed with _).
+_FILTER_WORD = re.compile(r"(?<![0-9A-Za-z_])(?:[rR][-_.][0-9]{6}(?![0-9])|[kK][-_.](?:"
+                          + "|".join(KIND_BY_NAME) + r")(?![0-9A-Za-z]))")
+
+
+def search_word_rule(kind: str, data: dict[str, Any], ctx: Context) -> Found:
+    """No record text holds a search filter word: ``r_370300`` in a Harbin record's address
+    would bring it up under 淄博's filter."""
+    for path, value in string_values(data):
+        for match in _FILTER_WORD.finditer(value):
+            yield path, (f"“{match.group(0)}”是网站搜索按地区或类别筛选用的保留写法，写在记录里会让本记录出现在"
+                         "别的地区或类别的筛选结果中：请删除它，或在字母和数字之间加空格。")
 
 
 # -- time: dated facts that cannot be true together, and dates that have passed -------------
@@ -473,7 +480,7 @@ RULES: tuple[Rule, ...] = (credit_code_rule, region_rule, occupation_rule, refer
                            date_order_rule, programme_rule, weights_rule, time_rule,
                            edition_notice_rule, edition_record_rule, online_rule, shortage_list_rule,
                            shortage_claim_rule, demand_rule, section_rule)
-RULES += (clean_text_rule,)  # clean text applies to every record, whatever other rules say
+RULES += (clean_text_rule, search_word_rule)  # apply to every record, whatever other rules say
 # Rules whose findings are warnings: they never fail a check unless --strict.
 WARNING_RULES: tuple[Rule, ...] = (time_warning_rule, subsidy_sanity_rule)
 

@@ -37,6 +37,7 @@ from typing import Any
 
 from mulu.core.kinds import KIND_BY_NAME
 from mulu.core.registry import Record, Registry
+from mulu.core.rules import KIND_PREFIX, REGION_PREFIX
 from mulu.core.status import EffectiveStatus
 from mulu.site.html import STATUS_CLASS, esc
 from mulu.site.model import Page, SiteContext
@@ -164,14 +165,15 @@ def _meta(key: str, value: str) -> str:
 def filter_words(record: Record, registry: Registry) -> list[str]:
     """Words that stand for filters: ``k_<kind>`` and ``r_<code>`` for the record's region and
     every parent. The results page adds them to the query (all words of a query must match),
-    so filtering by 370300 keeps every record under it. Pagefind's own filters are not used:
+    so filtering by 370300 keeps every record under it; validation keeps such words out of
+    records (``mulu.core.rules.search_word_rule``). Pagefind's own filters are not used:
     their index files differ from build to build (Pagefind issue #638), and builds must not."""
     chain: list[str] = []
     code: str | None = record.region or None
     while code is not None:
         chain.append(code)
         code = registry.reference.region_parent(code)
-    return [f"k_{record.kind}", *(f"r_{c}" for c in reversed(chain))]
+    return [f"{KIND_PREFIX}{record.kind}", *(f"{REGION_PREFIX}{c}" for c in reversed(chain))]
 
 
 def record_block(record: Record, registry: Registry, status: EffectiveStatus | None, guide: FieldGuide) -> str:
