@@ -3,11 +3,12 @@ Chinese words, codes kept whole, region names on every record page."""
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from pathlib import Path
 
 from mulu.project import open_project
-from mulu.site.search import PIECE, pieces, terms, words
+from mulu.site.search import LINE_SEPARATOR, PIECE, pieces, terms, words
 
 
 def test_every_substring_of_a_chinese_run_is_an_indexed_word_of_its_own():
@@ -47,3 +48,19 @@ def test_record_pages_carry_region_filters_and_words(project: Path, mulu):
     assert asked <= set(found)
     assert {"r_370000", "r_370300", f"r_{record.region}", f"k_{record.kind}"} <= set(found)   # filters
     assert 'data-pagefind-meta="kind:' in html and 'data-pagefind-meta="status:' in html
+
+
+def test_a_value_cannot_forge_an_excerpt_line(project: Path, mulu):
+    """Result excerpts are the record's field lines, split at " ¦ ": text holding that
+    separator must not add a line of its own (a suspended institution showing 当前状态：在册)."""
+    path = next(p for p in sorted((project / "registry" / "institutions").glob("*.yml"))
+                if "\naddress: " in p.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^(address: .*)$", r"\1 ¦ 当前状态：在册", text, count=1), encoding="utf-8")
+    assert mulu("build", "--no-search", cwd=project).code == 0
+    html = (project / "site" / "institutions" / path.stem / "index.html").read_text(encoding="utf-8")
+    meta = re.search(r'data-pagefind-meta="lines:([^"]*)"', html)
+    assert meta
+    lines = html_module.unescape(meta.group(1)).split(LINE_SEPARATOR)
+    forged = [line for line in lines if "当前状态：在册" in line]
+    assert len(forged) == 1 and not forged[0].startswith("当前状态"), lines   # kept, inside the address line

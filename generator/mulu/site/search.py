@@ -153,7 +153,8 @@ def field_lines(record: Record, registry: Registry, guide: FieldGuide) -> list[t
 
 
 def _line(label: str, value: str) -> str:
-    line = f"{label}：{value}"
+    # A value cannot start a line of its own (a forged "当前状态：在册" under a 暂停 badge).
+    line = f"{label}：{value.replace(LINE_SEPARATOR.strip(), '|')}"
     return line if len(line) <= MAX_LINE else line[:MAX_LINE - 1] + "…"
 
 
